@@ -1,0 +1,87 @@
+"""Run profiles: how much training a chapter does.
+
+``cpu`` (the default, what CI runs) keeps every chapter within minutes on a
+2-core CPU; ``full`` runs the lecture's exact settings and is meant for GPU
+runners. Choose with the environment variable ``RNN_BOOK_PROFILE``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+PROFILE_ENV_VAR = "RNN_BOOK_PROFILE"
+DEFAULT_PROFILE = "cpu"
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Training settings of one profile.
+
+    Attributes:
+        name: ``"cpu"`` or ``"full"``.
+        timeseries_epochs: epochs of every time-series model (Parts 1 and 2).
+        char_window_shift: shift between successive Shakespeare training windows.
+        char_epochs: epochs of the stateless character model.
+        char_steps_per_epoch: batches per epoch of the character models
+            (``None``: the whole dataset).
+        char_batch_size: batch size of the stateless character model.
+        stateful_epochs: epochs of the stateful character model.
+        imdb_epochs: epochs of the IMDB sentiment models.
+    """
+
+    name: str
+    timeseries_epochs: int
+    char_window_shift: int
+    char_epochs: int
+    char_steps_per_epoch: int | None
+    char_batch_size: int
+    stateful_epochs: int
+    imdb_epochs: int
+
+
+PROFILES: dict[str, Profile] = {
+    "cpu": Profile(
+        name="cpu",
+        timeseries_epochs=20,
+        char_window_shift=100,
+        char_epochs=1,
+        char_steps_per_epoch=200,
+        char_batch_size=32,
+        stateful_epochs=2,
+        imdb_epochs=5,
+    ),
+    "full": Profile(
+        name="full",
+        timeseries_epochs=20,
+        char_window_shift=1,
+        char_epochs=10,
+        char_steps_per_epoch=None,
+        char_batch_size=32,
+        stateful_epochs=50,
+        imdb_epochs=5,
+    ),
+}
+
+
+def get_profile(name: str | None = None) -> Profile:
+    """Return the profile called `name`, or the one ``RNN_BOOK_PROFILE`` names.
+
+    Args:
+        name: ``"cpu"``, ``"full"`` or ``None`` (read the environment; default
+            ``"cpu"``). Case and surrounding spaces are ignored.
+    """
+    source = "argument `name`"
+    if name is None:
+        name = os.environ.get(PROFILE_ENV_VAR, DEFAULT_PROFILE)
+        source = f"environment variable {PROFILE_ENV_VAR}"
+    if not isinstance(name, str):
+        raise TypeError(f"Profile name must be a string. Received: {name!r}")
+    key = name.strip().lower() or DEFAULT_PROFILE
+    if key not in PROFILES:
+        raise ValueError(
+            f"Unknown profile {name!r} (from {source}). Expected one of "
+            f"{sorted(PROFILES)}: set {PROFILE_ENV_VAR}=cpu for CI-sized runs "
+            f"or {PROFILE_ENV_VAR}=full for the lecture's settings."
+        )
+    return PROFILES[key]
