@@ -18,12 +18,13 @@ DEFAULT_SEED = 42
 
 
 def set_seeds(seed: int = DEFAULT_SEED) -> None:
-    """Seed Python, NumPy, TensorFlow and Keras, and make TF ops deterministic.
+    """Seed Python, NumPy, TensorFlow and Keras.
 
     Args:
         seed: a non-negative integer.
 
-    After this call, the same code on the same machine gives the same numbers.
+    Call it before building each model: the same code on the same machine then
+    draws the same initial weights, shuffles and dropout masks.
     """
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValueError(
@@ -31,16 +32,22 @@ def set_seeds(seed: int = DEFAULT_SEED) -> None:
         )
     import keras
     import numpy as np
-    import tensorflow as tf
 
     random.seed(seed)
     np.random.seed(seed)
     keras.utils.set_random_seed(seed)  # also seeds Python, NumPy and TF
-    tf.config.experimental.enable_op_determinism()
 
 
-def configure(seed: int = DEFAULT_SEED) -> None:
+def configure(seed: int = DEFAULT_SEED, op_determinism: bool = True) -> None:
     """Prepare a chapter's kernel: seeds, no progress bars, no library noise.
+
+    Args:
+        seed: passed to :func:`set_seeds`.
+        op_determinism: make every TensorFlow op deterministic
+            (``tf.config.experimental.enable_op_determinism``). It also keeps
+            XLA from compiling ``jit_compile=True`` models, so chapters that rely
+            on XLA for speed pass ``False``: on a CPU, XLA and Keras' recurrent
+            layers already give identical results run after run.
 
     Progress bars are switched off (``keras.utils.disable_interactive_logging``)
     so that stored notebook outputs carry no timings; chapters show learning
@@ -53,4 +60,6 @@ def configure(seed: int = DEFAULT_SEED) -> None:
     logging.getLogger("absl").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore", category=UserWarning, module="keras")
     keras.utils.disable_interactive_logging()
+    if op_determinism:
+        tf.config.experimental.enable_op_determinism()
     set_seeds(seed)
