@@ -1,0 +1,133 @@
+"""Training runs of the time-series models: error, size and training time, for comparison tables.
+
+The ledger checks each model's error against the lecture; this log adds what a
+comparison also needs, the parameter count and the training time on this
+machine, so a later chapter can tabulate models trained in earlier ones. It is
+stored next to the ledger's results, in ``results/<profile>-runs.json``.
+Timings vary from run to run: show them only in cells tagged ``nbval-ignore-output``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Iterator
+
+import keras
+
+from companion.ledger import results_dir
+from companion.profiles import get_profile
+
+
+@dataclass(frozen=True)
+class Run:
+    """One trained model: validation error, parameter count, training seconds."""
+
+    mse: float
+    params: int
+    seconds: float
+
+
+def _path(profile: str) -> Path:
+    return results_dir() / f"{get_profile(profile).name}-runs.json"
+
+
+@dataclass
+class Clock:
+    """Elapsed seconds of a :func:`timer` block (set when the block ends)."""
+
+    seconds: float = math.nan
+
+
+@contextmanager
+def timer() -> Iterator[Clock]:
+    """Time a block: ``with runs.timer() as clock: model.fit(...)``, then ``clock.seconds``."""
+    clock = Clock()
+    start = time.perf_counter()
+    try:
+        yield clock
+    finally:
+        clock.seconds = time.perf_counter() - start
+
+
+def load(profile: str | None = None) -> dict[str, Run]:
+    """Logged runs of `profile` (default: ``RNN_BOOK_PROFILE``), by model name."""
+    path = _path(get_profile(profile).name)
+    if not path.exists():
+        return {}
+    return {name: Run(**fields) for name, fields in json.loads(path.read_text()).items()}
+
+
+def log(name: str, model: keras.Model, mse: float, seconds: float, profile: str | None = None) -> Run:
+    """Store the run of `model` under `name` (replacing an earlier run of that name).
+
+    Args:
+        name: the model's label in tables, e.g. ``"LSTM"``.
+        model: the trained (built) model; its parameters are counted.
+        mse: its validation error (last-time-step MSE for seq-to-seq models).
+        seconds: how long ``fit`` took.
+    """
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError(f"Argument `name` must be a non-empty string. Received: name={name!r}")
+    if not isinstance(model, keras.Model) or not model.built:
+        raise ValueError(
+            f"Argument `model` must be a built keras.Model (train it first). Received: {model!r}"
+        )
+    values = {"mse": mse, "seconds": seconds}
+    for key, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+                or value < 0:
+            raise ValueError(
+                f"Argument `{key}` must be a finite number >= 0. Received: {key}={value!r}"
+            )
+    run = Run(float(f"{mse:.6g}"), int(model.count_params()), round(float(seconds), 1))
+    profile_name = get_profile(profile).name
+    runs = load(profile_name)
+    runs[name] = run
+    folder = results_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    text = json.dumps({key: asdict(value) for key, value in runs.items()}, indent=1) + "\n"
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{profile_name}-runs.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(text)
+        os.replace(tmp, _path(profile_name))
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return run
+
+
+def ranking(names: list[str], profile: str | None = None) -> list[tuple[str, Run]]:
+    """The runs of `names`, best (lowest MSE) first; raises if one was never logged."""
+    runs = load(profile)
+    missing = [name for name in names if name not in runs]
+    if missing:
+        raise KeyError(
+            f"No logged run for {missing} in {_path(get_profile(profile).name)}. "
+            "Execute the chapters that train them first."
+        )
+    return sorted(((name, runs[name]) for name in names), key=lambda item: item[1].mse)
+
+
+def markdown_table(names: list[str], profile: str | None = None) -> str:
+    """A Markdown table of the runs of `names`, best first: rank, model, MSE, parameters, seconds.
+
+    Names with no logged run (a chapter not executed yet) come last, marked "not run".
+    """
+    runs = load(profile)
+    logged = [name for name in names if name in runs]
+    lines = [
+        "| rank | model | validation MSE (last step) | parameters | training time (s) |",
+        "| ---: | --- | ---: | ---: | ---: |",
+    ]
+    for rank, (name, run) in enumerate(ranking(logged, profile), start=1):
+        lines.append(f"| {rank} | {name} | {run.mse:.4f} | {run.params:,} | {run.seconds:.0f} |")
+    lines += [f"| - | {name} | not run | - | - |" for name in names if name not in runs]
+    return "\n".join(lines)

@@ -1,0 +1,125 @@
+"""The course's character-level model, and the script that trains the checkpoint the book ships.
+
+Both chapters on text generation build their models with :func:`build_char_model`
+(and show its source), so the shipped weights fit them by construction.
+Reproduce the checkpoint (about 15 minutes on a 2-core CPU)::
+
+    RNN_BOOK_DATA_DIR=../shared/data python -m companion.train_char_rnn --out book/checkpoints/char_rnn
+
+It writes ``<out>.weights.h5`` (the weights), ``<out>.csv`` (loss and val_loss
+per epoch) and ``<out>.json`` (command, settings, duration, final losses,
+versions).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+import time
+from pathlib import Path
+
+from companion import runtime  # before TensorFlow
+
+import keras  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+from companion import data  # noqa: E402
+from companion.series import _positive_int  # noqa: E402
+from companion.text import N_STEPS, CharTokenizer, split_chronologically, window_dataset  # noqa: E402
+
+EPOCHS = 12
+BATCH_SIZE = 256  # chosen for CPU throughput: several times the characters per second of batch 32
+SHIFT = 50
+LEARNING_RATE = 0.005
+
+
+def build_char_model(max_id: int, batch_size: int | None = None, stateful: bool = False) -> keras.Sequential:
+    """Two GRU(128) layers and a softmax over the characters at every time step.
+
+    Args:
+        max_id: number of distinct characters: the one-hot input depth and the
+            number of output classes.
+        batch_size: a fixed batch size, required by a stateful model; ``None``
+            accepts any batch size.
+        stateful: keep each GRU's final states as its initial states for the
+            next batch (reset them with ``layer.reset_state()``).
+
+    Returns:
+        An uncompiled model mapping ``[batch, time, max_id]`` one-hot characters
+        to ``[batch, time, max_id]`` next-character probabilities.
+    """
+    max_id = _positive_int("max_id", max_id, 2)
+    if stateful and batch_size is None:
+        raise ValueError(
+            "A stateful model needs a fixed batch size: one state per row of the batch. "
+            "Pass batch_size=... (e.g. 32). Received: batch_size=None, stateful=True"
+        )
+    return keras.Sequential([
+        keras.Input(batch_shape=(batch_size, None, max_id)),
+        keras.layers.GRU(128, return_sequences=True, dropout=0.2, stateful=stateful),
+        keras.layers.GRU(128, return_sequences=True, dropout=0.2, stateful=stateful),
+        keras.layers.Dense(max_id, activation="softmax"),  # a Dense layer acts at every time step
+    ])
+
+
+def train(out: Path, epochs: int = EPOCHS, batch_size: int = BATCH_SIZE, shift: int = SHIFT,
+          learning_rate: float = LEARNING_RATE, seed: int = runtime.DEFAULT_SEED,
+          command: str = "") -> dict[str, object]:
+    """Train on the first 90 % of Shakespeare, validate on the rest, save to `out`.*
+
+    `command` is the command line recorded in ``<out>.json``.
+
+    Returns:
+        The metadata also written to ``<out>.json``.
+    """
+    runtime.set_seeds(seed)
+    shakespeare = data.fetch(data.SHAKESPEARE).read_text()
+    tokenizer = CharTokenizer(shakespeare)
+    train_ids, valid_ids = split_chronologically(tokenizer.encode(shakespeare) - 1)
+    train_set = window_dataset(train_ids, tokenizer.max_id, shift=shift, batch_size=batch_size, seed=seed)
+    valid_set = window_dataset(valid_ids, tokenizer.max_id, shift=N_STEPS, batch_size=batch_size,
+                               shuffle_buffer=None)
+    model = build_char_model(tokenizer.max_id)
+    model.compile(loss="sparse_categorical_crossentropy",
+                  optimizer=keras.optimizers.Adam(learning_rate=learning_rate))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    history = model.fit(train_set, epochs=epochs, validation_data=valid_set, verbose=2,
+                        callbacks=[keras.callbacks.CSVLogger(f"{out}.csv")])
+    seconds = time.perf_counter() - start
+    weights_only = build_char_model(tokenizer.max_id)  # uncompiled: no optimizer state in the file
+    weights_only.set_weights(model.get_weights())
+    weights_only.save_weights(f"{out}.weights.h5")
+    meta = {
+        "command": command,
+        "settings": {"epochs": epochs, "batch_size": batch_size, "shift": shift, "n_steps": N_STEPS,
+                     "seed": seed, "optimizer": f"Adam(learning_rate={learning_rate:g})",
+                     "train_chars": int(len(train_ids)), "valid_chars": int(len(valid_ids))},
+        "seconds": round(seconds),
+        "final": {key: round(values[-1], 4) for key, values in history.history.items()},
+        "versions": {"tensorflow": tf.__version__, "keras": keras.__version__},
+    }
+    Path(f"{out}.json").write_text(json.dumps(meta, indent=1) + "\n")
+    return meta
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--out", type=Path, required=True,
+                        help="path prefix of the outputs, e.g. book/checkpoints/char_rnn")
+    parser.add_argument("--epochs", type=int, default=EPOCHS)
+    parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
+    parser.add_argument("--shift", type=int, default=SHIFT)
+    parser.add_argument("--learning-rate", type=float, default=LEARNING_RATE)
+    parser.add_argument("--seed", type=int, default=runtime.DEFAULT_SEED)
+    argv = sys.argv[1:] if argv is None else argv
+    args = parser.parse_args(argv)
+    command = "python -m companion.train_char_rnn " + shlex.join(argv)
+    meta = train(args.out, args.epochs, args.batch_size, args.shift, args.learning_rate, args.seed, command)
+    print(json.dumps(meta["final"]))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""The ledger's report for the reproducibility page: sources table and coverage."""
+
+import json
+
+import pytest
+
+from companion import ledger
+
+
+@pytest.fixture(autouse=True)
+def results_in_tmp(tmp_path, monkeypatch):
+    monkeypatch.setenv(ledger.RESULTS_ENV_VAR, str(tmp_path))
+    return tmp_path
+
+
+def test_sources_table_has_one_row_per_figure_with_provenance_and_notes():
+    lines = ledger.sources_table().splitlines()
+    assert lines[0] == "| figure | key | source | where | chapter | notes |"
+    assert len(lines) == 2 + len(ledger.FIGURES)
+    naive_10 = next(line for line in lines if "`ts.naive_10`" in line)
+    figure = ledger.LEDGER["ts.naive_10"]
+    assert f"| {figure.source} | {figure.where} | {figure.chapter} |" in naive_10
+    assert "Erratum" in naive_10
+
+
+def test_sources_table_keeps_the_requested_order_and_rejects_unknown_keys():
+    lines = ledger.sources_table(["ts.linear", "ts.naive"]).splitlines()[2:]
+    assert ["`ts.linear`" in lines[0], "`ts.naive`" in lines[1]] == [True, True]
+    with pytest.raises(KeyError, match="ts.nope"):
+        ledger.sources_table(["ts.nope"])
+
+
+def test_sources_table_escapes_pipes_so_a_note_stays_in_its_cell(monkeypatch):
+    figure = ledger.LEDGER["ts.naive"]
+    monkeypatch.setitem(ledger.LEDGER, "ts.naive",
+                        ledger.Figure(**{**figure.__dict__, "notes": "a | b"}))
+    row = ledger.sources_table(["ts.naive"]).splitlines()[2]
+    assert row.endswith("| a \\| b |") and row.count(" | ") == 5
+
+
+def test_unmeasured_lists_the_keys_a_profile_has_not_stored(results_in_tmp):
+    assert ledger.unmeasured("cpu") == list(ledger.LEDGER)
+    (results_in_tmp / "cpu.json").write_text(json.dumps({"ts.naive": 0.0202, "ts.linear": 0.004}))
+    assert ledger.unmeasured("cpu") == [key for key in ledger.LEDGER
+                                        if key not in ("ts.naive", "ts.linear")]
+    assert ledger.unmeasured("full") == list(ledger.LEDGER)

@@ -1,0 +1,235 @@
+"""The built site, page by page, in headless Chromium, with no network but loopback.
+
+Opt in with ``RNN_BOOK_SITE_TEST=1`` after ``jupyter-book build . -W`` (a browser run
+takes a while, so a plain ``pytest`` skips it). Every page of ``_build/html`` is
+served on 127.0.0.1 and must load with no console error (a fetch from any other host
+fails and logs one, so this also proves the site works offline), with its maths
+typeset by MathJax, every image decoded and every internal link resolving to a file
+and anchor. A screenshot of each page goes to ``_build/screenshots/``.
+
+Without Chromium (Debian: ``chromium`` and ``chromium-driver``) or a built site the
+tests skip, except when ``CI`` is set: there a missing piece is a failure.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+import urllib.parse
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Iterator, NoReturn
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE = ROOT / "_build" / "html"
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+ENABLE_VAR = "RNN_BOOK_SITE_TEST"
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+CHROMIUM_FLAGS = (
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage", "--window-size=1280,1024",
+    # Every host but the test server fails to resolve: a CDN fetch shows as an error.
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+)
+# Chromium asks every site for /favicon.ico by itself; the book does not serve one.
+BROWSER_NOISE = ("/favicon.ico",)
+
+pytestmark = pytest.mark.skipif(
+    os.environ.get(ENABLE_VAR) != "1",
+    reason=f"browser test of the built site: run `jupyter-book build . -W`, then set {ENABLE_VAR}=1",
+)
+
+
+def unavailable(reason: str) -> NoReturn:
+    """Skip for lack of `reason`'s prerequisite, but fail in CI, where it must be there."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set, so the site test must run)")
+    pytest.skip(reason)
+
+
+def site_pages() -> list[str]:
+    """Paths of the built HTML pages, relative to the site root."""
+    if not SITE.is_dir():
+        return []
+    return sorted(path.relative_to(SITE).as_posix() for path in SITE.rglob("*.html")
+                  if not path.relative_to(SITE).parts[0].startswith("_"))
+
+
+def notebook_pages() -> list[str]:
+    """Pages built from a notebook (their source is published as ``_sources/<doc>.ipynb``)."""
+    sources = SITE / "_sources"
+    return sorted(path.relative_to(sources).with_suffix("").as_posix() for path in
+                  sources.rglob("*.ipynb")) if sources.is_dir() else []
+
+
+class _Anchors(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.anchors: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.anchors.update(value for name, value in attrs if name in ("id", "name") and value)
+
+
+@functools.cache
+def anchors(path: Path) -> frozenset[str]:
+    """The ``id`` and ``name`` attributes of an HTML file."""
+    parser = _Anchors()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return frozenset(parser.anchors)
+
+
+def broken_internal_links(hrefs: list[str], origin: str) -> list[str]:
+    """Links to `origin` whose file, or anchor in that file, is not in the built site."""
+    broken = []
+    for href in hrefs:
+        url = urllib.parse.urlsplit(href)
+        if f"{url.scheme}://{url.netloc}" != origin:
+            continue
+        path = urllib.parse.unquote(url.path).lstrip("/")
+        target = SITE / (path + "index.html" if path.endswith("/") or not path else path)
+        fragment = urllib.parse.unquote(url.fragment)
+        if not target.is_file():
+            broken.append(f"{href} (no file {target.relative_to(SITE)})")
+        elif fragment and target.suffix == ".html" and fragment not in anchors(target):
+            broken.append(f"{href} (no id {fragment!r} in {target.relative_to(SITE)})")
+    return broken
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture(scope="module")
+def origin() -> Iterator[str]:
+    """The built site served on a free loopback port, as ``http://127.0.0.1:PORT``."""
+    if not (SITE / "index.html").is_file():
+        unavailable(f"no built site in {SITE}: run `jupyter-book build . -W` first")
+    handler = functools.partial(_QuietHandler, directory=str(SITE))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.fixture(scope="module")
+def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """Headless Chromium driven by Selenium, with a fresh profile and console logging."""
+    browser = next((path for name in BROWSERS if (path := shutil.which(name))), None)
+    # GitHub's Ubuntu runners keep their chromedriver in the folder $CHROMEWEBDRIVER names.
+    chromedriver = shutil.which("chromedriver") or shutil.which(
+        "chromedriver", path=os.environ.get("CHROMEWEBDRIVER", ""))
+    if browser is None or chromedriver is None:
+        unavailable("Chromium and chromedriver are not installed (Debian: apt-get install "
+                    "chromium chromium-driver)")
+    try:
+        from selenium import webdriver
+    except ImportError:
+        unavailable("selenium is not installed: pip install -e '.[dev]'")
+    options = webdriver.ChromeOptions()
+    options.binary_location = browser
+    for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    chrome = webdriver.Chrome(options=options,
+                              service=webdriver.ChromeService(executable_path=chromedriver))
+    chrome.set_page_load_timeout(60)
+    chrome.set_script_timeout(60)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    yield chrome
+    chrome.quit()
+
+
+def test_site_is_built():
+    if not site_pages():
+        unavailable(f"no built site in {SITE}: run `jupyter-book build . -W` first")
+    assert (SITE / "index.html").is_file()
+
+
+# Resolves once MathJax has typeset the page: "ok", "absent" (not loaded) or "failed: ...".
+WAIT_FOR_MATHJAX = """
+const done = arguments[arguments.length - 1];
+const startup = window.MathJax && window.MathJax.startup;
+if (!startup || !startup.promise) { done("absent"); }
+else { startup.promise.then(() => done("ok"), (error) => done("failed: " + error)); }
+"""
+
+# Maths Sphinx emitted, how much of it MathJax typeset, and TeX left raw outside code.
+MATH_STATE = """
+const maths = Array.from(document.querySelectorAll(".math"));
+const prose = document.body.cloneNode(true);
+prose.querySelectorAll("pre, code, script, style, textarea, mjx-assistive-mml")
+  .forEach((node) => node.remove());
+const raw = ["$$", "\\\\(", "\\\\)", "\\\\[", "\\\\]"].filter((s) => prose.textContent.includes(s));
+return {
+  maths: maths.length,
+  untypeset: maths.filter((m) => !m.querySelector("mjx-container")).map((m) => m.textContent),
+  containers: document.querySelectorAll("mjx-container").length,
+  raw: raw,
+};
+"""
+
+# Loads each image's source afresh (lazy images too); returns those that do not decode.
+BROKEN_IMAGES = """
+const done = arguments[arguments.length - 1];
+Promise.all(Array.from(document.images, (img) => new Promise((resolve) => {
+  const probe = new Image();
+  probe.onload = () => resolve(probe.naturalWidth > 0 ? null : img.currentSrc || img.src);
+  probe.onerror = () => resolve(img.currentSrc || img.src);
+  probe.src = img.currentSrc || img.src;
+}))).then((results) => done(results.filter((src) => src !== null)));
+"""
+
+
+@pytest.mark.parametrize("page", site_pages())
+def test_page_renders_offline_with_maths_images_and_links(driver, origin, page):
+    driver.get_log("browser")  # drop what an earlier page logged
+    driver.get(f"{origin}/{page}")
+    problems: list[str] = []
+    mathjax = driver.execute_async_script(WAIT_FOR_MATHJAX)
+    maths = driver.execute_script(MATH_STATE)
+    if maths["maths"]:
+        if mathjax != "ok":
+            problems.append(f"the page has maths but MathJax is {mathjax}")
+        problems += [f"maths not typeset: {tex[:80]!r}" for tex in maths["untypeset"]]
+        if not maths["containers"]:
+            problems.append("no mjx-container on a page with maths")
+    problems += [f"raw TeX delimiter {delimiter!r} left in the text" for delimiter in maths["raw"]]
+    problems += [f"image does not load: {src}" for src in driver.execute_async_script(BROKEN_IMAGES)]
+    hrefs = driver.execute_script("return Array.from(document.links, (a) => a.href);")
+    problems += [f"broken link: {link}" for link in broken_internal_links(hrefs, origin)]
+    driver.save_screenshot(str(SCREENSHOTS / (page.removesuffix(".html").replace("/", "__") + ".png")))
+    problems += [f"console {entry['level']}: {entry['message']}" for entry in driver.get_log("browser")
+                 if entry["level"] == "SEVERE"
+                 and not any(noise in entry["message"] for noise in BROWSER_NOISE)]
+    assert not problems, f"{page}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("doc", notebook_pages())
+def test_launch_and_download_buttons_open_the_notebook_with_outputs(doc):
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    repo = urllib.parse.urlsplit(config["repository"]["url"]).path.strip("/")
+    branch = config["repository"]["branch"]
+    page = (SITE / f"{doc}.html").read_text(encoding="utf-8")
+    expected = {
+        "Binder": f"{config['launch_buttons']['binderhub_url']}/v2/gh/{repo}/{branch}"
+                  f"?urlpath=lab/tree/{doc}.ipynb",
+        "Colab": f"{config['launch_buttons']['colab_url']}/github/{repo}/blob/{branch}/{doc}.ipynb",
+        "download": f"_sources/{doc}.ipynb",
+    }
+    missing = [name for name, url in expected.items() if url not in page]
+    assert not missing, f"{doc}.html has no {missing} link to {[expected[m] for m in missing]}"
+    # The download is the repository's notebook, whose outputs test_chapter_pairs.py checks.
+    published = SITE / "_sources" / f"{doc}.ipynb"
+    assert published.read_bytes() == (ROOT / f"{doc}.ipynb").read_bytes()
