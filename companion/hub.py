@@ -207,5 +207,5 @@ class HubTextEmbedding(keras.layers.TFSMLayer):
     def get_config(self) -> dict:
         config = super().get_config()
         for key in ("filepath", "call_endpoint", "call_training_endpoint"):
-            config.pop(key)
+            config.pop(key, None)
         return {**config, "handle": self.handle}

@@ -171,10 +171,11 @@ FIGURES: tuple[Figure, ...] = (
         "ts.dropout", "seq-to-seq SimpleRNN x2 with recurrent_dropout=0.2 (and dropout=0.2 "
         "on the second layer), last-time-step MSE", None, "source notebook",
         "not reported: the source trains no dropout model on this task",
-        "training_many_steps", between(0.006, 0.036),
-        "No reference exists. The model does not overfit, so dropout is expected to cost "
-        "some accuracy: the band spans 0.5x to 3x the same model without dropout "
-        "(~0.012 at Adam's default learning rate).",
+        "training_many_steps", between(0.027, 0.06),
+        "No reference exists. On the development CPU this model measured 0.040 (and 0.041 "
+        "with dropout=0.2 on both layers), about 3x the same model without dropout: the "
+        "model still underfits after 20 epochs and dropout's noise slows it further. "
+        "Band: x1.5 either way around 0.04.",
     ),
     Figure(
         "ts.lstm", "seq-to-seq LSTM(20) x2, last-time-step MSE", 0.0086, "source notebook",
@@ -354,7 +355,7 @@ def _store(profile: str, key: str, measured: float) -> None:
         raise
 
 
-def record(key: str, measured: float, profile: str | None = None) -> Check:
+def record(key: str, measured: float, profile: str | None = None) -> None:
     """Check `measured` against the ledger figure `key`, print it and store it.
 
     Args:
@@ -362,8 +363,8 @@ def record(key: str, measured: float, profile: str | None = None) -> Check:
         measured: the value the chapter measured (a finite number).
         profile: profile the value belongs to (default: ``RNN_BOOK_PROFILE``).
 
-    Returns:
-        The :class:`Check`; its line has been printed.
+    Nothing is returned, so a cell ending with ``record(...)`` shows only the
+    printed line (nbval does not honour a trailing ``;``).
 
     Raises:
         KeyError: `key` is not in the ledger.
@@ -393,7 +394,6 @@ def record(key: str, measured: float, profile: str | None = None) -> Check:
             f"[{figure.band.low:.6g}, {figure.band.high:.6g}] (reported: "
             f"{_format(figure.reported)}, {figure.where}). {figure.notes}".strip()
         )
-    return check
 
 
 def rows(keys: list[str] | None = None) -> list[dict[str, object]]:

@@ -16,8 +16,7 @@ def results_in_tmp(tmp_path, monkeypatch):
 
 
 def test_a_value_in_the_band_passes_prints_and_is_stored(results_in_tmp, capsys):
-    check = ledger.record("ts.deep_rnn", 0.0031)
-    assert check.passed
+    assert ledger.record("ts.deep_rnn", 0.0031) is None  # nothing for a notebook to display twice
     assert capsys.readouterr().out.strip() == (
         "ts.deep_rnn: measured 0.0031 | reported 0.003 | accepted x1.5 either way | reproduced")
     assert json.loads((results_in_tmp / "cpu.json").read_text()) == {"ts.deep_rnn": 0.0031}
