@@ -343,7 +343,7 @@ def _store(profile: str, key: str, measured: float) -> None:
     folder = results_dir()
     folder.mkdir(parents=True, exist_ok=True)
     results = load_results(profile)
-    results[key] = float(f"{measured:.6g}")
+    results[key] = measured  # full precision: exact figures are checked to their last digit
     text = json.dumps(dict(sorted(results.items())), indent=1) + "\n"
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{profile}.", suffix=".tmp")
     try:

@@ -80,3 +80,9 @@ def test_every_figure_is_well_formed():
             assert figure.band.contains(figure.reported), figure.key
         else:
             assert figure.notes, f"{figure.key} needs notes explaining its band"
+
+
+def test_stored_values_keep_the_precision_exact_figures_need(results_in_tmp):
+    ledger.record("ts.naive", 0.020211366936564445)
+    assert ledger.load_results("cpu")["ts.naive"] == 0.020211366936564445
+    assert ledger.rows(["ts.naive"])[0]["passed_cpu"] is True
