@@ -8,7 +8,7 @@ ratio in three settings:
 1. Keras' default (``jit_compile="auto"``: no XLA on a CPU-only machine);
 2. ``jit_compile=True`` after ``runtime.configure()``: Keras silently falls back
    to no XLA while TensorFlow's op determinism is enabled (which
-   ``runtime.set_seeds`` does), so this row matches row 1;
+   ``runtime.configure()`` does by default), so this row matches row 1;
 3. ``jit_compile=True`` with op determinism switched off: XLA really compiles.
 
 The last column says whether the compiled model used XLA (``model.jit_compile``).

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -21,7 +19,7 @@ from typing import Iterator
 
 import keras
 
-from companion.ledger import results_dir
+from companion.ledger import results_dir, write_json
 from companion.profiles import get_profile
 
 
@@ -64,8 +62,11 @@ def load(profile: str | None = None) -> dict[str, Run]:
     return {name: Run(**fields) for name, fields in json.loads(path.read_text()).items()}
 
 
-def log(name: str, model: keras.Model, mse: float, seconds: float, profile: str | None = None) -> Run:
+def log(name: str, model: keras.Model, mse: float, seconds: float, profile: str | None = None) -> None:
     """Store the run of `model` under `name` (replacing an earlier run of that name).
+
+    Nothing is returned, so a chapter cell ending with ``runs.log(...)`` shows no output
+    (nbval does not honour a trailing ``;``, and the run's seconds vary).
 
     Args:
         name: the model's label in tables, e.g. ``"LSTM"``.
@@ -90,18 +91,7 @@ def log(name: str, model: keras.Model, mse: float, seconds: float, profile: str 
     profile_name = get_profile(profile).name
     runs = load(profile_name)
     runs[name] = run
-    folder = results_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    text = json.dumps({key: asdict(value) for key, value in runs.items()}, indent=1) + "\n"
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{profile_name}-runs.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(text)
-        os.replace(tmp, _path(profile_name))
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    return run
+    write_json(_path(profile_name), {key: asdict(value) for key, value in runs.items()})
 
 
 def ranking(names: list[str], profile: str | None = None) -> list[tuple[str, Run]]:

@@ -47,7 +47,8 @@ def configure(seed: int = DEFAULT_SEED, op_determinism: bool = True) -> None:
             (``tf.config.experimental.enable_op_determinism``). It also keeps
             XLA from compiling ``jit_compile=True`` models, so chapters that rely
             on XLA for speed pass ``False``: on a CPU, XLA and Keras' recurrent
-            layers already give identical results run after run.
+            layers still repeat their results run after run, at most in
+            the last digits (which the ledger's bands absorb).
 
     Progress bars are switched off (``keras.utils.disable_interactive_logging``)
     so that stored notebook outputs carry no timings; chapters show learning

@@ -30,7 +30,7 @@ from companion.series import _positive_int  # noqa: E402
 from companion.text import N_STEPS, CharTokenizer, split_chronologically, window_dataset  # noqa: E402
 
 EPOCHS = 12
-BATCH_SIZE = 256  # chosen for CPU throughput: several times the characters per second of batch 32
+BATCH_SIZE = 256  # chosen for CPU throughput: 2-3 times the characters per second of batch 32
 SHIFT = 50
 LEARNING_RATE = 0.005
 

@@ -63,10 +63,10 @@ def test_sampling_is_reproducible_and_depends_on_the_seed(model):
 def test_low_temperature_picks_the_likeliest_character(model):
     probas = model.predict(TOKENIZER.one_hot(["question"]), verbose=0)[0, -1]
     likeliest = TOKENIZER.decode([probas.argmax() + 1])
+    generator = OneStepGenerator(model, TOKENIZER)
     for seed in range(3):
         assert next_char(model, TOKENIZER, "question", temperature=1e-6) == likeliest
-        assert OneStepGenerator(model, TOKENIZER).complete_text(
-            "question", 1, temperature=1e-6, seed=seed) == "question" + likeliest
+        assert generator.complete_text("question", 1, temperature=1e-6, seed=seed) == "question" + likeliest
 
 
 def test_sampling_distribution_sharpens_below_one_and_flattens_above():

@@ -15,11 +15,11 @@ def results_in_tmp(tmp_path, monkeypatch):
 
 def test_sources_table_has_one_row_per_figure_with_provenance_and_notes():
     lines = ledger.sources_table().splitlines()
-    assert lines[0] == "| figure | key | source | where | chapter | notes |"
+    assert lines[0] == "| figure | reported in | notes |"
     assert len(lines) == 2 + len(ledger.FIGURES)
     naive_10 = next(line for line in lines if "`ts.naive_10`" in line)
     figure = ledger.LEDGER["ts.naive_10"]
-    assert f"| {figure.source} | {figure.where} | {figure.chapter} |" in naive_10
+    assert f"(`ts.naive_10`, {figure.chapter}) | {figure.source}: {figure.where} |" in naive_10
     assert "Erratum" in naive_10
 
 
@@ -35,7 +35,7 @@ def test_sources_table_escapes_pipes_so_a_note_stays_in_its_cell(monkeypatch):
     monkeypatch.setitem(ledger.LEDGER, "ts.naive",
                         ledger.Figure(**{**figure.__dict__, "notes": "a | b"}))
     row = ledger.sources_table(["ts.naive"]).splitlines()[2]
-    assert row.endswith("| a \\| b |") and row.count(" | ") == 5
+    assert row.endswith("| a \\| b |") and row.count(" | ") == 2
 
 
 def test_unmeasured_lists_the_keys_a_profile_has_not_stored(results_in_tmp):
@@ -44,3 +44,10 @@ def test_unmeasured_lists_the_keys_a_profile_has_not_stored(results_in_tmp):
     assert ledger.unmeasured("cpu") == [key for key in ledger.LEDGER
                                         if key not in ("ts.naive", "ts.linear")]
     assert ledger.unmeasured("full") == list(ledger.LEDGER)
+
+
+def test_counts_are_shown_in_full_in_the_table(results_in_tmp):
+    ledger.record("imdb.count_the", 61_137)
+    ledger.record("ts.linear", 0.0037830392830073833)
+    table = ledger.markdown_table(["imdb.count_the", "ts.linear"])
+    assert "| 61137 ✓ |" in table and "| 0.003783 ✓ |" in table

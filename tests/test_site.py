@@ -13,6 +13,7 @@ tests skip, except when ``CI`` is set: there a missing piece is a failure.
 
 from __future__ import annotations
 
+import base64
 import functools
 import http.server
 import os
@@ -21,10 +22,13 @@ import threading
 import urllib.parse
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Iterator, NoReturn
+from typing import TYPE_CHECKING, Iterator, NoReturn
 
 import pytest
 import yaml
+
+if TYPE_CHECKING:
+    from selenium.webdriver import Chrome
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"
@@ -38,6 +42,7 @@ CHROMIUM_FLAGS = (
     # Every host but the test server fails to resolve: a CDN fetch shows as an error.
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
 )
+MAX_SCREENSHOT_HEIGHT = 12_000
 # Chromium asks every site for /favicon.ico by itself; the book does not serve one.
 BROWSER_NOISE = ("/favicon.ico",)
 
@@ -124,7 +129,7 @@ def origin() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chrome]:
     """Headless Chromium driven by Selenium, with a fresh profile and console logging."""
     browser = next((path for name in BROWSERS if (path := shutil.which(name))), None)
     # GitHub's Ubuntu runners keep their chromedriver in the folder $CHROMEWEBDRIVER names.
@@ -192,6 +197,24 @@ Promise.all(Array.from(document.images, (img) => new Promise((resolve) => {
 """
 
 
+def save_full_page(driver: Chrome, path: Path) -> None:
+    """A PNG of the whole page (up to MAX_SCREENSHOT_HEIGHT pixels), not just the window.
+
+    The window is made as tall as the page for the shot, so the page lays itself out
+    as it would on such a screen (sticky sidebars included), then restored.
+    """
+    size = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+    width, _ = driver.execute_script("return [window.innerWidth, window.innerHeight];")
+    height = min(int(size["height"]), MAX_SCREENSHOT_HEIGHT)
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+    try:
+        shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png"})
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    path.write_bytes(base64.b64decode(shot["data"]))
+
+
 @pytest.mark.parametrize("page", site_pages())
 def test_page_renders_offline_with_maths_images_and_links(driver, origin, page):
     driver.get_log("browser")  # drop what an earlier page logged
@@ -209,7 +232,7 @@ def test_page_renders_offline_with_maths_images_and_links(driver, origin, page):
     problems += [f"image does not load: {src}" for src in driver.execute_async_script(BROKEN_IMAGES)]
     hrefs = driver.execute_script("return Array.from(document.links, (a) => a.href);")
     problems += [f"broken link: {link}" for link in broken_internal_links(hrefs, origin)]
-    driver.save_screenshot(str(SCREENSHOTS / (page.removesuffix(".html").replace("/", "__") + ".png")))
+    save_full_page(driver, SCREENSHOTS / (page.removesuffix(".html").replace("/", "__") + ".png"))
     problems += [f"console {entry['level']}: {entry['message']}" for entry in driver.get_log("browser")
                  if entry["level"] == "SEVERE"
                  and not any(noise in entry["message"] for noise in BROWSER_NOISE)]
