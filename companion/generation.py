@@ -29,7 +29,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from companion.series import _positive_int
+from companion.checks import integer_at_least
 from companion.text import CharTokenizer
 
 _PER_STEP_LAYERS = (keras.layers.Dense, keras.layers.Dropout, keras.layers.Activation)
@@ -115,7 +115,7 @@ def complete_text(
     Every character re-reads the whole text: ``O(n_chars * len(result))`` steps.
     `seed` (optional) is passed to ``tf.random.set_seed`` first.
     """
-    n_chars = _positive_int("n_chars", n_chars, 0)
+    n_chars = integer_at_least("n_chars", n_chars, 0)
     _check_temperature(temperature)
     check_model(model, tokenizer)
     tokenizer.encode(text)  # fail early on unknown characters
@@ -205,7 +205,7 @@ class OneStepGenerator:
         Same arguments, same distribution and same random draws as the lecture's
         function, in ``O(len(text) + n_chars)`` time steps.
         """
-        n_chars = _positive_int("n_chars", n_chars, 0)
+        n_chars = integer_at_least("n_chars", n_chars, 0)
         _, logits, states = self.read(text, temperature)
         temperature = tf.constant(temperature, tf.float32)
         if seed is not None:

@@ -20,7 +20,7 @@ import keras
 import tensorflow as tf
 
 from companion import data
-from companion.series import _positive_int
+from companion.checks import integer_at_least
 
 CLASS_NAMES = ("neg", "pos")
 SPLITS = ("train", "test")
@@ -98,7 +98,7 @@ def load_split(root: Path, split: str, seed: int | None = DEFAULT_SEED) -> tf.da
         batch_size=None, shuffle=False, verbose=False,
     )
     if seed is not None:
-        seed = _positive_int("seed", seed, 0)
+        seed = integer_at_least("seed", seed, 0)
         n_reviews = int(dataset.cardinality())
         dataset = dataset.shuffle(n_reviews, seed=seed, reshuffle_each_iteration=False)
     return dataset
@@ -171,7 +171,7 @@ def count_words(dataset: tf.data.Dataset, batch_size: int = BATCH_SIZE) -> Count
         ``Counter`` of ``bytes`` words.
     """
     dataset = _check_reviews(dataset)
-    batch_size = _positive_int("batch_size", batch_size, 1)
+    batch_size = integer_at_least("batch_size", batch_size, 1)
     counts: Counter[bytes] = Counter()
     for X_batch, _ in dataset.batch(batch_size).map(preprocess):
         counts.update(X_batch.numpy().ravel().tolist())
@@ -205,7 +205,7 @@ class Vocabulary:
         if len(set(encoded)) != len(encoded):
             raise ValueError("Argument `words` has duplicates: every word needs one id.")
         self.words = encoded
-        self.num_oov_buckets = _positive_int("num_oov_buckets", num_oov_buckets, 1)
+        self.num_oov_buckets = integer_at_least("num_oov_buckets", num_oov_buckets, 1)
         init = tf.lookup.KeyValueTensorInitializer(
             tf.constant(self.words), tf.range(len(self.words), dtype=tf.int64))
         self.table = tf.lookup.StaticVocabularyTable(init, self.num_oov_buckets)
@@ -218,7 +218,7 @@ class Vocabulary:
         When ``<pad>`` is the most common word (as in the lecture) this is
         exactly ``counts.most_common()[:vocab_size]``.
         """
-        vocab_size = _positive_int("vocab_size", vocab_size, 1)
+        vocab_size = integer_at_least("vocab_size", vocab_size, 1)
         pad = PAD.encode()
         ranked = [word for word, _ in Counter(counts).most_common() if word != pad]
         return cls([pad, *ranked[:vocab_size - 1]], num_oov_buckets)

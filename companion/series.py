@@ -8,17 +8,9 @@ from __future__ import annotations
 import keras
 import numpy as np
 
+from companion.checks import integer_at_least
+
 SPLIT_SIZES = (7000, 2000, 1000)
-
-
-def _positive_int(name: str, value: object, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"Argument `{name}` must be an integer. Received: {name}={value!r}")
-    if value < minimum:
-        raise ValueError(
-            f"Argument `{name}` must be >= {minimum}. Received: {name}={value}"
-        )
-    return int(value)
 
 
 def generate_time_series(batch_size: int, n_steps: int, seed: int | None = None) -> np.ndarray:
@@ -40,8 +32,8 @@ def generate_time_series(batch_size: int, n_steps: int, seed: int | None = None)
     Returns:
         float32 array of shape ``[batch_size, n_steps, 1]``.
     """
-    batch_size = _positive_int("batch_size", batch_size, 1)
-    n_steps = _positive_int("n_steps", n_steps, 2)
+    batch_size = integer_at_least("batch_size", batch_size, 1)
+    n_steps = integer_at_least("n_steps", n_steps, 2)
     rng = np.random if seed is None else np.random.RandomState(seed)
     freq1, freq2, offset1, offset2 = rng.rand(4, batch_size, 1)
     time = np.linspace(0, 1, n_steps)
@@ -74,8 +66,8 @@ def _check_series(series: np.ndarray, n_steps: int, ahead: int) -> np.ndarray:
             "Argument `series` must have shape [batch, time, 1]. "
             f"Received shape {series.shape}."
         )
-    n_steps = _positive_int("n_steps", n_steps, 1)
-    ahead = _positive_int("ahead", ahead, 1)
+    n_steps = integer_at_least("n_steps", n_steps, 1)
+    ahead = integer_at_least("ahead", ahead, 1)
     if series.shape[1] < n_steps + ahead:
         raise ValueError(
             f"Series of {series.shape[1]} steps are too short for n_steps={n_steps} "

@@ -18,7 +18,7 @@ from typing import Iterable, Sequence
 import numpy as np
 import tensorflow as tf
 
-from companion.series import _positive_int
+from companion.checks import integer_at_least
 
 N_STEPS = 100
 SHUFFLE_BUFFER = 10_000
@@ -136,7 +136,7 @@ def split_chronologically(
     ids = np.asarray(ids)
     if ids.ndim != 1:
         raise ValueError(f"Argument `ids` must be 1-D. Received shape {ids.shape}.")
-    train_percent = _positive_int("train_percent", train_percent, 1)
+    train_percent = integer_at_least("train_percent", train_percent, 1)
     if train_percent > 99:
         raise ValueError(
             f"Argument `train_percent` must be in [1, 99]. Received: train_percent={train_percent}"
@@ -146,7 +146,7 @@ def split_chronologically(
 
 
 def _check_ids(ids: object, max_id: int) -> np.ndarray:
-    max_id = _positive_int("max_id", max_id, 1)
+    max_id = integer_at_least("max_id", max_id, 1)
     ids = np.asarray(ids)
     if ids.ndim != 1 or not np.issubdtype(ids.dtype, np.integer):
         raise ValueError(
@@ -199,9 +199,9 @@ def window_dataset(
         A dataset of ``(X [batch, n_steps, max_id] float32, Y [batch, n_steps] int)``.
     """
     ids = _check_ids(ids, max_id)
-    n_steps = _positive_int("n_steps", n_steps, 1)
-    shift = _positive_int("shift", shift, 1)
-    batch_size = _positive_int("batch_size", batch_size, 1)
+    n_steps = integer_at_least("n_steps", n_steps, 1)
+    shift = integer_at_least("shift", shift, 1)
+    batch_size = integer_at_least("batch_size", batch_size, 1)
     window_length = n_steps + 1  # target = input shifted one character ahead
     if len(ids) < window_length:
         raise ValueError(
@@ -214,7 +214,7 @@ def window_dataset(
     n_windows = (len(ids) - window_length) // shift + 1
     dataset = dataset.apply(tf.data.experimental.assert_cardinality(n_windows))  # known epoch length
     if shuffle_buffer is not None:
-        shuffle_buffer = _positive_int("shuffle_buffer", shuffle_buffer, 1)
+        shuffle_buffer = integer_at_least("shuffle_buffer", shuffle_buffer, 1)
         dataset = dataset.shuffle(shuffle_buffer, seed=seed)
     dataset = dataset.batch(batch_size)
     dataset = dataset.map(_inputs_and_targets(max_id), num_parallel_calls=tf.data.AUTOTUNE)
@@ -233,8 +233,8 @@ def stateful_windows(ids: np.ndarray, n_steps: int = N_STEPS, batch_size: int = 
     ids = np.asarray(ids)
     if ids.ndim != 1:
         raise ValueError(f"Argument `ids` must be 1-D. Received shape {ids.shape}.")
-    n_steps = _positive_int("n_steps", n_steps, 1)
-    batch_size = _positive_int("batch_size", batch_size, 1)
+    n_steps = integer_at_least("n_steps", n_steps, 1)
+    batch_size = integer_at_least("batch_size", batch_size, 1)
     stream_length = len(ids) // batch_size
     n_batches = (stream_length - 1) // n_steps
     if n_batches < 1:

@@ -26,7 +26,7 @@ import keras  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from companion import data  # noqa: E402
-from companion.series import _positive_int  # noqa: E402
+from companion.checks import integer_at_least  # noqa: E402
 from companion.text import N_STEPS, CharTokenizer, split_chronologically, window_dataset  # noqa: E402
 
 EPOCHS = 12
@@ -50,7 +50,7 @@ def build_char_model(max_id: int, batch_size: int | None = None, stateful: bool 
         An uncompiled model mapping ``[batch, time, max_id]`` one-hot characters
         to ``[batch, time, max_id]`` next-character probabilities.
     """
-    max_id = _positive_int("max_id", max_id, 2)
+    max_id = integer_at_least("max_id", max_id, 2)
     if stateful and batch_size is None:
         raise ValueError(
             "A stateful model needs a fixed batch size: one state per row of the batch. "
