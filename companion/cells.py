@@ -51,7 +51,8 @@ class LNSimpleRNNCell(keras.layers.Layer):
         ``[batch, time, features]`` to ``[batch, time, 20]``.
     """
 
-    def __init__(self, units: int, activation: str | Callable = "tanh", **kwargs) -> None:
+    def __init__(self, units: int, activation: str | Callable = "tanh",
+                 **kwargs) -> None:
         super().__init__(**kwargs)
         self.units = _check_units(units)
         self.state_size = self.units
@@ -168,7 +169,7 @@ def lstm_step(x: Array, h: Array, c: Array, kernel: Array, recurrent_kernel: Arr
 
 def gru_step(x: Array, h: Array, kernel: Array, recurrent_kernel: Array, bias: Array,
              reset_after: bool = True) -> Array:
-    """One step of ``keras.layers.GRU`` (update gate ``z``, reset gate ``r``, candidate ``g``).
+    """One step of ``keras.layers.GRU``: update ``z``, reset ``r``, candidate ``g``.
 
     Blocks are in the order ``z, r, g``. With ``reset_after=True`` (Keras' default)
     bias is ``[2, 3 units]`` (input and recurrent biases) and the reset gate
@@ -182,8 +183,9 @@ def gru_step(x: Array, h: Array, kernel: Array, recurrent_kernel: Array, bias: A
     expected = (2, 3 * units) if reset_after else (3 * units,)
     if np.shape(bias) != expected:
         raise ValueError(
-            f"Argument `bias` must have shape {expected} when reset_after={reset_after}. "
-            f"Received shape {np.shape(bias)}. Use the same reset_after as the Keras layer."
+            f"Argument `bias` must have shape {expected} when "
+            f"reset_after={reset_after}. Received shape {np.shape(bias)}. "
+            f"Use the same reset_after as the Keras layer."
         )
     if reset_after:
         input_bias, recurrent_bias = bias

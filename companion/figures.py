@@ -231,7 +231,8 @@ SEQUENCE_SHAPES = ("sequence-to-sequence", "sequence-to-vector", "vector-to-sequ
 def sequence_shapes(steps: int = 4) -> Figure:
     """The four input/output shapes of an RNN, one panel each (titles: :data:`SEQUENCE_SHAPES`).
 
-    Grey outputs are computed but ignored; grey inputs are zeros. The
+    Grey outputs are computed but ignored. The vector-to-sequence panel feeds
+    the same vector ``x`` at every step (Keras: ``RepeatVector``). The
     encoder-decoder panel chains a sequence-to-vector encoder (blue) and a
     vector-to-sequence decoder (red).
     """
@@ -249,7 +250,7 @@ def sequence_shapes(steps: int = 4) -> Figure:
     panels = (
         (inputs, (), ()),
         (inputs, (), first_only[::-1]),
-        ([inputs[0]] + ["0"] * (steps - 1), first_only, ()),
+        ([r"$\mathbf{x}$"] * steps, (), ()),  # the same vector at every step
     )
     for ax, (panel_inputs, grey_in, grey_out) in zip(axes.flat, panels):
         _chain(ax, xs, [_neuron_cell()] * steps, panel_inputs, outputs, grey_in, grey_out)
@@ -261,7 +262,7 @@ def sequence_shapes(steps: int = 4) -> Figure:
     for ax, title in zip(axes.flat, SEQUENCE_SHAPES):
         ax.set_title(title, fontsize=10, color=INK)
         _frame(ax, xlim, ylim)
-    fig.text(0.5, 0.01, "grey: ignored outputs, zero inputs", ha="center", fontsize=8,
+    fig.text(0.5, 0.01, "grey: ignored outputs", ha="center", fontsize=8,
              color=MUTED)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     return fig

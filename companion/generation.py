@@ -91,12 +91,13 @@ def rescaled_logits(probas: tf.Tensor, temperature: float | tf.Tensor) -> tf.Ten
     return tf.math.log(probas) / temperature
 
 
-def next_char(model: keras.Model, tokenizer: CharTokenizer, text: str, temperature: float = 1) -> str:
-    """The lecture's ``next_char``: read all of `text`, sample the character after it."""
+def next_char(model: keras.Model, tokenizer: CharTokenizer, text: str,
+              temperature: float = 1) -> str:
+    """The lecture's ``next_char``: read all of `text`, sample the next character."""
     check_model(model, tokenizer)
     temperature = _check_temperature(temperature)
     X_new = tokenizer.one_hot([text])
-    y_proba = model.predict(X_new, verbose=0)[0, -1:, :]  # [1, max_id]: after the last char
+    y_proba = model.predict(X_new, verbose=0)[0, -1:, :]  # [1, max_id]: after the last
     rescaled = rescaled_logits(y_proba, temperature)
     char_id = tf.random.categorical(rescaled, num_samples=1, seed=SAMPLING_OP_SEED) + 1
     return tokenizer.decode(char_id.numpy()[0])
@@ -170,13 +171,17 @@ class OneStepGenerator:
     def _step_eagerly(
         self, class_id: tf.Tensor, states: tuple[tf.Tensor, ...], temperature: tf.Tensor
     ) -> tuple[tf.Tensor, tf.Tensor, tuple[tf.Tensor, ...]]:
-        """One time step from class id ``[1]``: probabilities and rescaled logits of the next
-        character (``[1, max_id]`` each), and the new states."""
+        """One time step from class id ``[1]``.
+
+        Returns the probabilities and rescaled logits of the next character
+        (``[1, max_id]`` each), and the new states.
+        """
         x = tf.one_hot(class_id, self.tokenizer.max_id)  # [1, max_id]
         states, new_states = list(states), []
         for layer in self._layers:
             if isinstance(layer, keras.layers.RNN):
-                n_states = len(tf.nest.flatten(layer.cell.state_size))  # GRU: h; LSTM: h and c
+                # GRU: h; LSTM: h and c
+                n_states = len(tf.nest.flatten(layer.cell.state_size))
                 x, layer_states = layer.cell(x, states[:n_states], training=False)
                 states = states[n_states:]
                 new_states.extend(tf.nest.flatten(layer_states))

@@ -159,7 +159,8 @@ def _check_reviews(dataset: object) -> tf.data.Dataset:
     return dataset
 
 
-def count_words(dataset: tf.data.Dataset, batch_size: int = BATCH_SIZE) -> Counter[bytes]:
+def count_words(dataset: tf.data.Dataset,
+                batch_size: int = BATCH_SIZE) -> Counter[bytes]:
     """Count the preprocessed words of `dataset` as the lecture does (padding included).
 
     Args:
@@ -228,8 +229,9 @@ class Vocabulary:
         """All ids: known words plus OOV buckets (the ``Embedding``'s ``input_dim``)."""
         return len(self.words) + self.num_oov_buckets
 
-    def encode(self, X_batch: tf.Tensor, y_batch: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
-        """Map preprocessed words ``[batch, max_words]`` to int64 ids (for ``Dataset.map``)."""
+    def encode(self, X_batch: tf.Tensor,
+               y_batch: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+        """Words ``[batch, max_words]`` -> int64 ids: the lecture's ``encode_words``."""
         return self.table.lookup(X_batch), y_batch
 
 

@@ -8,6 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 
 def plot_series(
@@ -53,11 +54,18 @@ def plot_series_grid(
 
 
 def plot_learning_curves(histories: Mapping[str, Mapping[str, Sequence[float]]],
-                         metric: str = "loss") -> Figure:
+                         metric: str = "loss", title: str | None = None,
+                         log: bool | None = None) -> Figure:
     """Training (dashed) and validation (solid) `metric` per epoch, one colour per model.
 
     Args:
-        histories: model name -> ``History.history`` dict.
+        histories: model name -> ``History.history`` dict (lists of one value per epoch).
+        metric: the history key to draw, e.g. ``"loss"`` or ``"accuracy"``.
+        title: the plot's title (default: says which metric, and which line is which).
+        log: log-scaled values axis; default: for losses and errors, not for accuracies
+            (a value between 0 and 1 that should be read linearly).
+
+    Epochs are numbered from 1, with integer ticks only.
     """
     fig, ax = plt.subplots(figsize=(7, 3.5))
     for index, (name, history) in enumerate(histories.items()):
@@ -69,8 +77,15 @@ def plot_learning_curves(histories: Mapping[str, Mapping[str, Sequence[float]]],
         if f"val_{metric}" in history:
             ax.plot(epochs, history[f"val_{metric}"], "-", color=colour, label=f"{name} (valid)")
     ax.set_xlabel("epoch")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel(metric)
-    ax.set_yscale("log")
+    if log is None:
+        log = "accuracy" not in metric
+    if log:
+        ax.set_yscale("log")
+    ax.set_title(title if title is not None else
+                 f"{metric.replace('_', ' ')} per epoch (dashed: training, solid: validation)",
+                 fontsize=10)
     ax.grid(True)
     ax.legend(fontsize=8)
     fig.tight_layout()
@@ -102,6 +117,7 @@ def plot_epoch_times(lengths: Sequence[int], seconds: Mapping[str, Sequence[floa
         ax.plot(lengths, values, "o-", label=name)
     ax.set_xlabel("time steps per training sequence")
     ax.set_ylabel("seconds per epoch")
+    ax.set_title("Training time per epoch against sequence length", fontsize=10)
     ax.set_ylim(bottom=0)
     ax.grid(True)
     ax.legend(fontsize=8)

@@ -3,13 +3,14 @@
 The ledger checks each model's error against the lecture; this log adds what a
 comparison also needs, the parameter count and the training time on this
 machine, so a later chapter can tabulate models trained in earlier ones. It is
-stored next to the ledger's results, in ``results/<profile>-runs.json``.
+stored next to the ledger's results, in ``results/<profile>-runs.json``, under
+the ledger's rules: kept in this process always, written to the file only with
+``RNN_BOOK_RECORD=1`` (see :mod:`companion.ledger`).
 Timings vary from run to run: show them only in cells tagged ``nbval-ignore-output``.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from contextlib import contextmanager
@@ -19,7 +20,7 @@ from typing import Iterator
 
 import keras
 
-from companion.ledger import results_dir, write_json
+from companion.ledger import read_json, results_dir, update_json
 from companion.profiles import get_profile
 
 
@@ -57,9 +58,7 @@ def timer() -> Iterator[Clock]:
 def load(profile: str | None = None) -> dict[str, Run]:
     """Logged runs of `profile` (default: ``RNN_BOOK_PROFILE``), by model name."""
     path = _path(get_profile(profile).name)
-    if not path.exists():
-        return {}
-    return {name: Run(**fields) for name, fields in json.loads(path.read_text()).items()}
+    return {name: Run(**fields) for name, fields in read_json(path).items()}  # type: ignore[arg-type]
 
 
 def log(name: str, model: keras.Model, mse: float, seconds: float, profile: str | None = None) -> None:
@@ -88,10 +87,7 @@ def log(name: str, model: keras.Model, mse: float, seconds: float, profile: str 
                 f"Argument `{key}` must be a finite number >= 0. Received: {key}={value!r}"
             )
     run = Run(float(f"{mse:.6g}"), int(model.count_params()), round(float(seconds), 1))
-    profile_name = get_profile(profile).name
-    runs = load(profile_name)
-    runs[name] = run
-    write_json(_path(profile_name), {key: asdict(value) for key, value in runs.items()})
+    update_json(_path(get_profile(profile).name), {name: asdict(run)})
 
 
 def ranking(names: list[str], profile: str | None = None) -> list[tuple[str, Run]]:
@@ -118,6 +114,6 @@ def markdown_table(names: list[str], profile: str | None = None) -> str:
         "| ---: | --- | ---: | ---: | ---: |",
     ]
     for rank, (name, run) in enumerate(ranking(logged, profile), start=1):
-        lines.append(f"| {rank} | {name} | {run.mse:.4f} | {run.params:,} | {run.seconds:.0f} |")
+        lines.append(f"| {rank} | {name} | {run.mse:#.3g} | {run.params:,} | {run.seconds:.0f} |")
     lines += [f"| - | {name} | not run | - | - |" for name in names if name not in runs]
     return "\n".join(lines)

@@ -1,4 +1,4 @@
-"""Quiet, deterministic TensorFlow runs: seeding and log levels in one call.
+"""Quiet, seeded TensorFlow runs (repeatable on one machine): seeding and log levels in one call.
 
 Import this module *before* TensorFlow or Keras: it lowers TensorFlow's C++ log
 level, which only takes effect if set before TensorFlow loads.
@@ -6,10 +6,13 @@ level, which only takes effect if set before TensorFlow loads.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import random
+import sys
 import warnings
+from typing import Iterator
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
@@ -24,7 +27,8 @@ def set_seeds(seed: int = DEFAULT_SEED) -> None:
         seed: a non-negative integer.
 
     Call it before building each model: the same code on the same machine then
-    draws the same initial weights, shuffles and dropout masks.
+    draws the same initial weights, shuffles and dropout masks (another CPU
+    type draws the same ones, but learned values still move: see configure).
     """
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValueError(
@@ -38,6 +42,30 @@ def set_seeds(seed: int = DEFAULT_SEED) -> None:
     keras.utils.set_random_seed(seed)  # also seeds Python, NumPy and TF
 
 
+@contextlib.contextmanager
+def native_stderr_silenced() -> Iterator[None]:
+    """Send file descriptor 2 (what C++ libraries write to) to the null device meanwhile.
+
+    TensorFlow's C++ code logs through absl before ``TF_CPP_MIN_LOG_LEVEL`` applies
+    ("All log messages before absl::InitializeLog() ...", "Could not find cuda
+    drivers"); Jupyter kernels copy descriptor 2 into the notebook's outputs.
+    Python's own ``sys.stderr`` is flushed first; exceptions pass through.
+    """
+    sys.stderr.flush()
+    try:
+        saved = os.dup(2)
+    except OSError:  # no descriptor 2 (e.g. some embedded interpreters): nothing to silence
+        yield
+        return
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 def configure(seed: int = DEFAULT_SEED, op_determinism: bool = True) -> None:
     """Prepare a chapter's kernel: seeds, no progress bars, no library noise.
 
@@ -46,21 +74,66 @@ def configure(seed: int = DEFAULT_SEED, op_determinism: bool = True) -> None:
         op_determinism: make every TensorFlow op deterministic
             (``tf.config.experimental.enable_op_determinism``). It also keeps
             XLA from compiling ``jit_compile=True`` models, so chapters that rely
-            on XLA for speed pass ``False``: on a CPU, XLA and Keras' recurrent
-            layers still repeat their results run after run, at most in
-            the last digits (which the ledger's bands absorb).
+            on XLA for speed pass ``False``: XLA and Keras' recurrent layers
+            still repeat their results on the same machine. On another CPU
+            type learned values move, because kernel choice and float
+            summation order differ by CPU; the ledger's bands absorb that.
 
     Progress bars are switched off (``keras.utils.disable_interactive_logging``)
     so that stored notebook outputs carry no timings; chapters show learning
     curves as plots instead.
     """
-    import keras
-    import tensorflow as tf
+    with native_stderr_silenced():  # TensorFlow's C++ start-up lines (absl, CUDA probe)
+        import keras
+        import tensorflow as tf
 
-    tf.get_logger().setLevel(logging.ERROR)
-    logging.getLogger("absl").setLevel(logging.ERROR)
-    warnings.filterwarnings("ignore", category=UserWarning, module="keras")
-    keras.utils.disable_interactive_logging()
-    if op_determinism:
-        tf.config.experimental.enable_op_determinism()
-    set_seeds(seed)
+        tf.get_logger().setLevel(logging.ERROR)
+        logging.getLogger("absl").setLevel(logging.ERROR)
+        warnings.filterwarnings("ignore", category=UserWarning, module="keras")
+        keras.utils.disable_interactive_logging()
+        if op_determinism:
+            tf.config.experimental.enable_op_determinism()
+        set_seeds(seed)
+        tf.constant(0.0).numpy()  # starts the runtime, which logs once more
+    from companion.profiles import get_profile
+
+    cap = get_profile().max_steps
+    if cap is not None:  # a smoke run (RNN_BOOK_MAX_STEPS): say so in the output
+        cap_steps(cap)
+        print(f"smoke run: every fit/evaluate capped at {cap} batches per epoch")
+
+
+def cap_steps(max_steps: int) -> None:
+    """Make every ``keras.Model.fit``/``evaluate`` run at most `max_steps` batches per epoch.
+
+    For smoke runs (``RNN_BOOK_MAX_STEPS``, applied by :func:`configure`): the
+    chapters' code paths run, with any profile, in seconds. Caps ``steps_per_epoch``
+    and ``validation_steps`` of ``fit`` and ``steps`` of ``evaluate`` (a smaller
+    value given by the chapter is kept); ``predict`` is untouched. Idempotent.
+    """
+    if isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 1:
+        raise ValueError(
+            f"Argument `max_steps` must be a positive integer. Received: max_steps={max_steps!r}"
+        )
+    import keras
+
+    def capped(value: int | None) -> int:
+        return max_steps if value is None else min(value, max_steps)
+
+    model = keras.Model
+    fit = getattr(model.fit, "__wrapped_uncapped__", model.fit)
+    evaluate = getattr(model.evaluate, "__wrapped_uncapped__", model.evaluate)
+
+    def capped_fit(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs["steps_per_epoch"] = capped(kwargs.get("steps_per_epoch"))
+        kwargs["validation_steps"] = capped(kwargs.get("validation_steps"))
+        return fit(self, *args, **kwargs)
+
+    def capped_evaluate(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs["steps"] = capped(kwargs.get("steps"))
+        return evaluate(self, *args, **kwargs)
+
+    capped_fit.__wrapped_uncapped__ = fit  # type: ignore[attr-defined]
+    capped_evaluate.__wrapped_uncapped__ = evaluate  # type: ignore[attr-defined]
+    model.fit = capped_fit  # type: ignore[method-assign]
+    model.evaluate = capped_evaluate  # type: ignore[method-assign]

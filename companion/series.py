@@ -13,7 +13,8 @@ from companion.checks import integer_at_least
 SPLIT_SIZES = (7000, 2000, 1000)
 
 
-def generate_time_series(batch_size: int, n_steps: int, seed: int | None = None) -> np.ndarray:
+def generate_time_series(batch_size: int, n_steps: int,
+                         seed: int | None = None) -> np.ndarray:
     """Sums of two sine waves with random frequencies and phases, plus noise.
 
     For each series, ``freq1, freq2, offset1, offset2 ~ U(0, 1)`` and, on

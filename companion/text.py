@@ -178,7 +178,7 @@ def window_dataset(
     shuffle_buffer: int | None = SHUFFLE_BUFFER,
     seed: int | None = 42,
 ) -> tf.data.Dataset:
-    """Windows of ``n_steps + 1`` characters, shuffled, batched, split and one-hot encoded.
+    """Windows of ``n_steps + 1`` characters: shuffled, batched, split, one-hot encoded.
 
     Window ``k`` is ``ids[k * shift : k * shift + n_steps + 1]``; its first
     ``n_steps`` characters are the inputs and its last ``n_steps`` the targets
@@ -208,25 +208,36 @@ def window_dataset(
             f"Argument `ids` holds {len(ids)} characters, fewer than one window of "
             f"n_steps + 1 = {window_length}. Use a longer text or a smaller n_steps."
         )
-    dataset = tf.data.Dataset.from_tensor_slices(ids)
-    dataset = dataset.window(window_length, shift=shift, drop_remainder=True)
-    dataset = dataset.flat_map(lambda window: window.batch(window_length))  # nested -> tensors
     n_windows = (len(ids) - window_length) // shift + 1
-    dataset = dataset.apply(tf.data.experimental.assert_cardinality(n_windows))  # known epoch length
+    # A window is known by its start: shuffle and batch the starts (cheap
+    # integers), then cut a whole batch of windows out of the text at once.
+    dataset = tf.data.Dataset.range(n_windows)  # known length: Keras knows an epoch
     if shuffle_buffer is not None:
         shuffle_buffer = integer_at_least("shuffle_buffer", shuffle_buffer, 1)
         dataset = dataset.shuffle(shuffle_buffer, seed=seed)
     dataset = dataset.batch(batch_size)
-    dataset = dataset.map(_inputs_and_targets(max_id), num_parallel_calls=tf.data.AUTOTUNE)
+    text = tf.constant(ids)
+    offsets = tf.range(window_length, dtype=tf.int64)
+
+    # [batch] -> [batch, n_steps + 1]
+    def cut_windows(window_indices: tf.Tensor) -> tf.Tensor:
+        return tf.gather(text, window_indices[:, tf.newaxis] * shift + offsets)
+
+    dataset = dataset.map(cut_windows, num_parallel_calls=tf.data.AUTOTUNE)
+    dataset = dataset.map(_inputs_and_targets(max_id),
+                          num_parallel_calls=tf.data.AUTOTUNE)
     return dataset.prefetch(tf.data.AUTOTUNE)
 
 
-def stateful_windows(ids: np.ndarray, n_steps: int = N_STEPS, batch_size: int = 32) -> np.ndarray:
+def stateful_windows(ids: np.ndarray, n_steps: int = N_STEPS,
+                     batch_size: int = 32) -> np.ndarray:
     """The stateful layout: ``[n_batches, batch_size, n_steps + 1]`` windows.
 
     The text is cut into `batch_size` contiguous streams of equal length (the
     last ``len(ids) % batch_size`` characters are dropped) and each stream into
-    consecutive windows whose inputs do not overlap: row ``i`` of batch ``k + 1``
+    consecutive windows whose inputs do not overlap (the characters after a
+    stream's last whole window are dropped too, up to ``n_steps - 1`` per
+    stream): row ``i`` of batch ``k + 1``
     starts where row ``i`` of batch ``k`` stopped, so a stateful RNN's final
     state for one batch is the right initial state for the next.
     """
@@ -239,9 +250,9 @@ def stateful_windows(ids: np.ndarray, n_steps: int = N_STEPS, batch_size: int = 
     n_batches = (stream_length - 1) // n_steps
     if n_batches < 1:
         raise ValueError(
-            f"Argument `ids` holds {len(ids)} characters: too few for batch_size={batch_size} "
-            f"streams of at least n_steps + 1 = {n_steps + 1} characters. Use a longer text, "
-            f"a smaller batch_size or a smaller n_steps."
+            f"Argument `ids` holds {len(ids)} characters: too few for "
+            f"batch_size={batch_size} streams of at least n_steps + 1 = {n_steps + 1} "
+            f"characters. Use a longer text, a smaller batch_size or a smaller n_steps."
         )
     streams = ids[: batch_size * stream_length].reshape(batch_size, stream_length)
     windows = np.lib.stride_tricks.sliding_window_view(streams, n_steps + 1, axis=1)
@@ -261,5 +272,6 @@ def stateful_dataset(
     """
     windows = stateful_windows(_check_ids(ids, max_id), n_steps, batch_size)
     dataset = tf.data.Dataset.from_tensor_slices(windows)
-    dataset = dataset.map(_inputs_and_targets(max_id), num_parallel_calls=tf.data.AUTOTUNE)
+    dataset = dataset.map(_inputs_and_targets(max_id),
+                          num_parallel_calls=tf.data.AUTOTUNE)
     return dataset.prefetch(tf.data.AUTOTUNE)

@@ -2,13 +2,17 @@
 
 Both chapters on text generation build their models with :func:`build_char_model`
 (and show its source), so the shipped weights fit them by construction.
-Reproduce the checkpoint (about 15 minutes on a 2-core CPU)::
+Reproduce the checkpoint's first run (about 15 minutes on a 2-core CPU)::
 
     RNN_BOOK_DATA_DIR=../shared/data python -m companion.train_char_rnn --out book/checkpoints/char_rnn
 
+then continue it with ``--resume`` runs, each command as recorded in
+``<out>.json`` (``stages``, oldest first: batch size, learning rate, seed).
+
 It writes ``<out>.weights.h5`` (the weights), ``<out>.csv`` (loss and val_loss
 per epoch) and ``<out>.json`` (command, settings, duration, final losses,
-versions).
+versions, earlier runs and the totals). After retraining, export the weights
+for the page's live writer: ``python -m companion.export_char_rnn``.
 """
 
 from __future__ import annotations
@@ -35,7 +39,8 @@ SHIFT = 50
 LEARNING_RATE = 0.005
 
 
-def build_char_model(max_id: int, batch_size: int | None = None, stateful: bool = False) -> keras.Sequential:
+def build_char_model(max_id: int, batch_size: int | None = None,
+                     stateful: bool = False) -> keras.Sequential:
     """Two GRU(128) layers and a softmax over the characters at every time step.
 
     Args:
@@ -53,28 +58,45 @@ def build_char_model(max_id: int, batch_size: int | None = None, stateful: bool 
     max_id = integer_at_least("max_id", max_id, 2)
     if stateful and batch_size is None:
         raise ValueError(
-            "A stateful model needs a fixed batch size: one state per row of the batch. "
+            "A stateful model needs a fixed batch size: one state per row of the "
+            "batch. "
             "Pass batch_size=... (e.g. 32). Received: batch_size=None, stateful=True"
         )
     return keras.Sequential([
         keras.Input(batch_shape=(batch_size, None, max_id)),
         keras.layers.GRU(128, return_sequences=True, dropout=0.2, stateful=stateful),
         keras.layers.GRU(128, return_sequences=True, dropout=0.2, stateful=stateful),
-        keras.layers.Dense(max_id, activation="softmax"),  # a Dense layer acts at every time step
+        keras.layers.Dense(max_id, activation="softmax"),  # acts at every time step
     ])
 
 
 def train(out: Path, epochs: int = EPOCHS, batch_size: int = BATCH_SIZE, shift: int = SHIFT,
           learning_rate: float = LEARNING_RATE, seed: int = runtime.DEFAULT_SEED,
-          command: str = "") -> dict[str, object]:
+          command: str = "", resume: bool = False) -> dict[str, object]:
     """Train on the first 90 % of Shakespeare, validate on the rest, save to `out`.*
 
-    `command` is the command line recorded in ``<out>.json``.
+    `command` is the command line recorded in ``<out>.json``. With `resume`,
+    training starts from ``<out>.weights.h5`` (a fresh optimizer), numbers its
+    epochs after those already in ``<out>.csv``, appends to that log and keeps
+    the earlier stages in ``<out>.json``.
 
     Returns:
         The metadata also written to ``<out>.json``.
     """
     runtime.set_seeds(seed)
+    earlier: list[dict[str, object]] = []
+    initial_epoch = 0
+    if resume:
+        for suffix in (".weights.h5", ".csv", ".json"):
+            if not Path(f"{out}{suffix}").is_file():
+                raise FileNotFoundError(
+                    f"Argument `resume` needs {out}{suffix} from an earlier run. "
+                    f"Received: out={str(out)!r}; train without --resume first."
+                )
+        previous = json.loads(Path(f"{out}.json").read_text())
+        earlier = previous.pop("stages", [])
+        earlier.append(previous)
+        initial_epoch = sum(1 for _ in Path(f"{out}.csv").read_text().splitlines()[1:])
     shakespeare = data.fetch(data.SHAKESPEARE).read_text()
     tokenizer = CharTokenizer(shakespeare)
     train_ids, valid_ids = split_chronologically(tokenizer.encode(shakespeare) - 1)
@@ -82,12 +104,15 @@ def train(out: Path, epochs: int = EPOCHS, batch_size: int = BATCH_SIZE, shift: 
     valid_set = window_dataset(valid_ids, tokenizer.max_id, shift=N_STEPS, batch_size=batch_size,
                                shuffle_buffer=None)
     model = build_char_model(tokenizer.max_id)
+    if resume:
+        model.load_weights(f"{out}.weights.h5")
     model.compile(loss="sparse_categorical_crossentropy",
                   optimizer=keras.optimizers.Adam(learning_rate=learning_rate))
     out.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    history = model.fit(train_set, epochs=epochs, validation_data=valid_set, verbose=2,
-                        callbacks=[keras.callbacks.CSVLogger(f"{out}.csv")])
+    history = model.fit(train_set, initial_epoch=initial_epoch, epochs=initial_epoch + epochs,
+                        validation_data=valid_set, verbose=2,
+                        callbacks=[keras.callbacks.CSVLogger(f"{out}.csv", append=resume)])
     seconds = time.perf_counter() - start
     weights_only = build_char_model(tokenizer.max_id)  # uncompiled: no optimizer state in the file
     weights_only.set_weights(model.get_weights())
@@ -100,6 +125,12 @@ def train(out: Path, epochs: int = EPOCHS, batch_size: int = BATCH_SIZE, shift: 
         "seconds": round(seconds),
         "final": {key: round(values[-1], 4) for key, values in history.history.items()},
         "versions": {"tensorflow": tf.__version__, "keras": keras.__version__},
+    }
+    if earlier:
+        meta["stages"] = earlier  # the runs this one resumed from, oldest first
+    meta["total"] = {  # the whole training, all stages included
+        "epochs": initial_epoch + epochs,
+        "seconds": sum(int(stage["seconds"]) for stage in earlier) + meta["seconds"],
     }
     Path(f"{out}.json").write_text(json.dumps(meta, indent=1) + "\n")
     return meta
@@ -114,10 +145,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--shift", type=int, default=SHIFT)
     parser.add_argument("--learning-rate", type=float, default=LEARNING_RATE)
     parser.add_argument("--seed", type=int, default=runtime.DEFAULT_SEED)
+    parser.add_argument("--resume", action="store_true",
+                        help="continue from <out>.weights.h5 and append to <out>.csv")
     argv = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
     command = "python -m companion.train_char_rnn " + shlex.join(argv)
-    meta = train(args.out, args.epochs, args.batch_size, args.shift, args.learning_rate, args.seed, command)
+    meta = train(args.out, args.epochs, args.batch_size, args.shift, args.learning_rate, args.seed, command,
+                 args.resume)
     print(json.dumps(meta["final"]))
 
 

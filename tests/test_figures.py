@@ -97,7 +97,7 @@ def text_colours(ax, text: str) -> list[str]:
     return [to_hex(label.get_color()) for label in ax.texts if label.get_text() == text]
 
 
-def test_sequence_shapes_draws_four_panels_with_ignored_outputs_and_zero_inputs(draw):
+def test_sequence_shapes_draws_four_panels_with_ignored_outputs_and_a_repeated_vector(draw):
     fig = draw(figures.sequence_shapes, steps=4)
     assert [ax.get_title() for ax in fig.axes] == list(figures.SEQUENCE_SHAPES)
     seq2seq, seq2vec, vec2seq, encdec = fig.axes
@@ -106,8 +106,9 @@ def test_sequence_shapes_draws_four_panels_with_ignored_outputs_and_zero_inputs(
         == [ink] * 4
     assert [colour for step in range(4) for colour in text_colours(seq2vec, vec("y", str(step)))] \
         == [muted] * 3 + [ink]
-    assert text_colours(vec2seq, "0") == [muted] * 3
-    assert text_colours(vec2seq, vec("x", "0")) == [ink]
+    # vector-to-sequence: the same vector at every step (as RepeatVector, and the chapter's text)
+    assert text_colours(vec2seq, r"$\mathbf{x}$") == [ink] * 4
+    assert text_colours(vec2seq, "0") == [] and text_colours(vec2seq, vec("x", "0")) == []
     assert {"encoder", "decoder"} <= set(labels(fig))
     assert sum(1 for text in encdec.texts if text.get_text().startswith(r"$\mathbf{y}")) == 3
 

@@ -2,16 +2,21 @@
 
 import json
 import math
+import multiprocessing
+from pathlib import Path
 
 import pytest
 
 from companion import ledger
+from companion.profiles import MAX_STEPS_ENV_VAR
 
 
 @pytest.fixture(autouse=True)
 def results_in_tmp(tmp_path, monkeypatch):
     monkeypatch.setenv(ledger.RESULTS_ENV_VAR, str(tmp_path))
+    monkeypatch.setenv(ledger.RECORD_ENV_VAR, "1")  # these tests check what lands in the file
     monkeypatch.delenv("RNN_BOOK_PROFILE", raising=False)
+    monkeypatch.delenv(MAX_STEPS_ENV_VAR, raising=False)
     return tmp_path
 
 
@@ -53,7 +58,7 @@ def test_profiles_are_stored_separately(results_in_tmp):
     assert ledger.load_results("full") == {"ts.linear": 0.0041}
     assert ledger.load_results("cpu") == {"ts.linear": 0.0038}
     table = ledger.markdown_table(["ts.linear"])
-    assert "0.0038 ✓" in table and "0.0041 ✓" in table
+    assert "| 0.003800 ✓ | 0.004100 ✓ |" in table
     assert not list(results_in_tmp.glob("*.tmp"))  # atomic writes leave no temp file
 
 
@@ -86,3 +91,77 @@ def test_stored_values_keep_the_precision_exact_figures_need(results_in_tmp):
     ledger.record("ts.naive", 0.020211366936564445)
     assert ledger.load_results("cpu")["ts.naive"] == 0.020211366936564445
     assert ledger.rows(["ts.naive"])[0]["passed_cpu"] is True
+
+
+def test_without_record_nothing_is_written_but_this_process_sees_the_value(
+        results_in_tmp, monkeypatch, capsys):
+    monkeypatch.delenv(ledger.RECORD_ENV_VAR)
+    ledger.record("ts.deep_rnn", 0.0031)
+    assert "measured 0.0031" in capsys.readouterr().out
+    assert not list(results_in_tmp.iterdir())  # the repository's results/ stay untouched
+    assert ledger.load_results("cpu") == {"ts.deep_rnn": 0.0031}  # the chapter's tables show it
+    with pytest.raises(ledger.LedgerMiss):  # the band is checked whether or not it records
+        ledger.record("ts.deep_rnn", 0.0046)
+    assert not list(results_in_tmp.iterdir())
+
+
+def test_unrecorded_values_shadow_the_stored_ones(results_in_tmp, monkeypatch):
+    (results_in_tmp / "cpu.json").write_text(json.dumps({"ts.linear": 0.004, "ts.naive": 0.02}))
+    monkeypatch.setenv(ledger.RECORD_ENV_VAR, "0")
+    ledger.record("ts.linear", 0.0038)
+    assert ledger.load_results("cpu") == {"ts.linear": 0.0038, "ts.naive": 0.02}
+    assert json.loads((results_in_tmp / "cpu.json").read_text())["ts.linear"] == 0.004
+
+
+def test_a_bad_record_setting_names_the_variable(monkeypatch):
+    monkeypatch.setenv(ledger.RECORD_ENV_VAR, "yes")
+    with pytest.raises(ValueError, match="RNN_BOOK_RECORD must be 1 .* Received: 'yes'"):
+        ledger.record("ts.linear", 0.004)
+
+
+def _record_many(results: str, worker: int, count: int) -> None:
+    import os
+
+    os.environ[ledger.RESULTS_ENV_VAR] = results
+    os.environ[ledger.RECORD_ENV_VAR] = "1"
+    for index in range(count):
+        ledger.update_json(Path(results) / "cpu.json", {f"w{worker}.{index}": float(index)},
+                           sort_keys=True)
+
+
+def test_concurrent_writers_keep_each_others_keys(results_in_tmp):
+    context = multiprocessing.get_context("spawn")  # separate processes, as pytest-xdist workers
+    workers = [context.Process(target=_record_many, args=(str(results_in_tmp), worker, 40))
+               for worker in range(4)]
+    for process in workers:
+        process.start()
+    for process in workers:
+        process.join(60)
+    assert [process.exitcode for process in workers] == [0, 0, 0, 0]
+    stored = json.loads((results_in_tmp / "cpu.json").read_text())
+    assert len(stored) == 4 * 40 and stored["w3.39"] == 39.0
+    assert list(stored) == sorted(stored)
+    assert not list(results_in_tmp.glob(".*"))  # no temporary or lock file is left
+
+
+def test_a_capped_smoke_run_prints_but_does_not_assert_the_band(monkeypatch, capsys):
+    monkeypatch.setenv(MAX_STEPS_ENV_VAR, "2")
+    ledger.record("ts.deep_rnn", 0.5)  # far outside [0.002, 0.0045]: no LedgerMiss
+    out = capsys.readouterr().out
+    assert "ts.deep_rnn: measured 0.5 |" in out and "MISSED" in out
+    assert "band not asserted: RNN_BOOK_MAX_STEPS=2" in out
+
+
+def test_a_smoke_run_never_writes_the_repositorys_results(results_in_tmp, monkeypatch):
+    monkeypatch.setenv(MAX_STEPS_ENV_VAR, "2")
+    monkeypatch.delenv(ledger.RESULTS_ENV_VAR)  # the default folder: results/ of the repository
+    monkeypatch.setattr(ledger, "results_dir", lambda: results_in_tmp)
+    ledger.record("ts.linear", 0.9)
+    assert not list(results_in_tmp.iterdir())
+    assert ledger.load_results("cpu") == {"ts.linear": 0.9}
+
+
+def test_a_smoke_run_records_into_a_folder_it_names(results_in_tmp, monkeypatch):
+    monkeypatch.setenv(MAX_STEPS_ENV_VAR, "2")  # RNN_BOOK_RESULTS_DIR is results_in_tmp
+    ledger.record("ts.linear", 0.9)
+    assert json.loads((results_in_tmp / "cpu.json").read_text()) == {"ts.linear": 0.9}

@@ -15,7 +15,7 @@ def results_in_tmp(tmp_path, monkeypatch):
 
 def test_sources_table_has_one_row_per_figure_with_provenance_and_notes():
     lines = ledger.sources_table().splitlines()
-    assert lines[0] == "| figure | reported in | notes |"
+    assert lines[0] == "| value | reported in | notes |"
     assert len(lines) == 2 + len(ledger.FIGURES)
     naive_10 = next(line for line in lines if "`ts.naive_10`" in line)
     figure = ledger.LEDGER["ts.naive_10"]
@@ -51,3 +51,28 @@ def test_counts_are_shown_in_full_in_the_table(results_in_tmp):
     ledger.record("ts.linear", 0.0037830392830073833)
     table = ledger.markdown_table(["imdb.count_the", "ts.linear"])
     assert "| 61137 ✓ |" in table and "| 0.003783 ✓ |" in table
+
+
+@pytest.mark.parametrize("value, expected", [(2.0001413822174072, "2.000"), (61137.0, "61137"),
+                                             (0.7432399988174438, "0.7432"), (1.0, "1"),
+                                             (0.0029806571546941996, "0.002981"), (0.5, "0.5000")])
+def test_values_keep_four_significant_digits_and_counts_stay_whole(value, expected):
+    assert ledger.shown(value) == expected
+
+
+def test_table_says_value_and_never_rounds_a_loss_to_a_whole_number(results_in_tmp):
+    ledger.record("stateful.valid_loss", 2.0001413822174072)
+    lines = ledger.markdown_table(["stateful.valid_loss"]).splitlines()
+    assert lines[0].startswith("| value | reported | accepted |") and "figure" not in lines[0]
+    assert lines[2].endswith("| 2.000 ✓ |")
+
+
+def test_the_full_column_appears_only_when_a_full_value_is_stored(results_in_tmp):
+    ledger.record("ts.linear", 0.0038)
+    table = ledger.markdown_table(["ts.linear", "ts.naive"])
+    assert "measured (full)" not in table and "| 0.003800 ✓ |" in table
+    assert table.splitlines()[1].count("|") == table.splitlines()[0].count("|")
+    ledger.record("ts.linear", 0.0041, profile="full")
+    lines = ledger.markdown_table(["ts.linear", "ts.naive"]).splitlines()
+    assert lines[0].endswith("| measured (cpu) | measured (full) |")
+    assert lines[2].endswith("| 0.003800 ✓ | 0.004100 ✓ |") and lines[3].endswith("| not run | not run |")

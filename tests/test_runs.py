@@ -9,12 +9,13 @@ import keras
 import pytest
 
 from companion import runs
-from companion.ledger import RESULTS_ENV_VAR
+from companion.ledger import RECORD_ENV_VAR, RESULTS_ENV_VAR
 
 
 @pytest.fixture(autouse=True)
 def results_in_tmp(tmp_path, monkeypatch):
     monkeypatch.setenv(RESULTS_ENV_VAR, str(tmp_path))
+    monkeypatch.setenv(RECORD_ENV_VAR, "1")  # these tests check what lands in the file
     monkeypatch.setenv("RNN_BOOK_PROFILE", "cpu")
     return tmp_path
 
@@ -74,3 +75,12 @@ def test_log_rejects_bad_input_and_writes_nothing(results_in_tmp, kwargs, messag
     with pytest.raises(ValueError, match=message):
         runs.log(**arguments)
     assert not (results_in_tmp / "cpu-runs.json").exists()
+
+
+def test_without_record_runs_stay_in_this_process(results_in_tmp, monkeypatch):
+    monkeypatch.delenv(RECORD_ENV_VAR)
+    (results_in_tmp / "cpu-runs.json").write_text(
+        json.dumps({"stored": {"mse": 0.02, "params": 9, "seconds": 5.0}}))
+    runs.log("fresh", small_model(2), mse=0.01, seconds=1.0)
+    assert [name for name, _ in runs.ranking(["stored", "fresh"])] == ["fresh", "stored"]
+    assert list(json.loads((results_in_tmp / "cpu-runs.json").read_text())) == ["stored"]

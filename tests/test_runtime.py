@@ -19,3 +19,25 @@ def test_set_seeds_repeats_numpy_and_keras_draws():
 def test_bad_seeds_are_rejected(seed):
     with pytest.raises(ValueError, match="seed"):
         runtime.set_seeds(seed)
+
+
+def test_cap_steps_limits_fit_and_evaluate_batches():
+    model = keras.Sequential([keras.Input(shape=[2]), keras.layers.Dense(1)])
+    model.compile(loss="mse", optimizer="sgd")
+    x, y = np.zeros((64, 2)), np.zeros((64, 1))
+    seen: list[int] = []
+    counter = keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: seen.append(batch))
+    try:
+        runtime.cap_steps(3)
+        runtime.cap_steps(2)  # a second call replaces the cap, it does not stack wrappers
+        model.fit(x, y, batch_size=8, epochs=2, validation_data=(x, y), verbose=0, callbacks=[counter])
+        assert seen == [0, 1, 0, 1]  # 2 batches in each of the 2 epochs, not 8
+        evaluated: list[int] = []
+        model.evaluate(x, y, batch_size=8, verbose=0, callbacks=[keras.callbacks.LambdaCallback(
+            on_test_batch_end=lambda batch, logs: evaluated.append(batch))])
+        assert evaluated == [0, 1]
+    finally:
+        keras.Model.fit = keras.Model.fit.__wrapped_uncapped__
+        keras.Model.evaluate = keras.Model.evaluate.__wrapped_uncapped__
+    with pytest.raises(ValueError, match="`max_steps` must be a positive integer"):
+        runtime.cap_steps(0)

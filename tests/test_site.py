@@ -15,33 +15,23 @@ from __future__ import annotations
 
 import base64
 import functools
-import http.server
 import os
-import shutil
-import threading
 import urllib.parse
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, NoReturn
+from typing import TYPE_CHECKING, Iterator
 
 import pytest
 import yaml
+
+from browser import SITE, chromium, site_pages, unavailable  # `origin`: tests/conftest.py
 
 if TYPE_CHECKING:
     from selenium.webdriver import Chrome
 
 ROOT = Path(__file__).resolve().parent.parent
-SITE = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 ENABLE_VAR = "RNN_BOOK_SITE_TEST"
-BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-CHROMIUM_FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-dev-shm-usage", "--window-size=1280,1024",
-    # Every host but the test server fails to resolve: a CDN fetch shows as an error.
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-)
 MAX_SCREENSHOT_HEIGHT = 12_000
 # Chromium asks every site for /favicon.ico by itself; the book does not serve one.
 BROWSER_NOISE = ("/favicon.ico",)
@@ -50,21 +40,6 @@ pytestmark = pytest.mark.skipif(
     os.environ.get(ENABLE_VAR) != "1",
     reason=f"browser test of the built site: run `jupyter-book build . -W`, then set {ENABLE_VAR}=1",
 )
-
-
-def unavailable(reason: str) -> NoReturn:
-    """Skip for lack of `reason`'s prerequisite, but fail in CI, where it must be there."""
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set, so the site test must run)")
-    pytest.skip(reason)
-
-
-def site_pages() -> list[str]:
-    """Paths of the built HTML pages, relative to the site root."""
-    if not SITE.is_dir():
-        return []
-    return sorted(path.relative_to(SITE).as_posix() for path in SITE.rglob("*.html")
-                  if not path.relative_to(SITE).parts[0].startswith("_"))
 
 
 def notebook_pages() -> list[str]:
@@ -108,52 +83,12 @@ def broken_internal_links(hrefs: list[str], origin: str) -> list[str]:
     return broken
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-
-@pytest.fixture(scope="module")
-def origin() -> Iterator[str]:
-    """The built site served on a free loopback port, as ``http://127.0.0.1:PORT``."""
-    if not (SITE / "index.html").is_file():
-        unavailable(f"no built site in {SITE}: run `jupyter-book build . -W` first")
-    handler = functools.partial(_QuietHandler, directory=str(SITE))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
-
-
 @pytest.fixture(scope="module")
 def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chrome]:
     """Headless Chromium driven by Selenium, with a fresh profile and console logging."""
-    browser = next((path for name in BROWSERS if (path := shutil.which(name))), None)
-    # GitHub's Ubuntu runners keep their chromedriver in the folder $CHROMEWEBDRIVER names.
-    chromedriver = shutil.which("chromedriver") or shutil.which(
-        "chromedriver", path=os.environ.get("CHROMEWEBDRIVER", ""))
-    if browser is None or chromedriver is None:
-        unavailable("Chromium and chromedriver are not installed (Debian: apt-get install "
-                    "chromium chromium-driver)")
-    try:
-        from selenium import webdriver
-    except ImportError:
-        unavailable("selenium is not installed: pip install -e '.[dev]'")
-    options = webdriver.ChromeOptions()
-    options.binary_location = browser
-    for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    chrome = webdriver.Chrome(options=options,
-                              service=webdriver.ChromeService(executable_path=chromedriver))
-    chrome.set_page_load_timeout(60)
-    chrome.set_script_timeout(60)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    yield chrome
-    chrome.quit()
+    with chromium(tmp_path_factory.mktemp("chromium")) as chrome:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        yield chrome
 
 
 def test_site_is_built():

@@ -6,6 +6,7 @@ import os
 
 import numpy as np
 import pytest
+import tensorflow as tf
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -120,6 +121,40 @@ def test_shuffle_is_seeded_and_evaluation_order_is_text_order():
     assert first_ids(seed=3) != first_ids(seed=4)
     ordered = sum(first_ids(shuffle_buffer=None), [])
     assert ordered == [ids[start] for start in range(0, 196, 4)]
+
+
+def _window_dataset_v1(ids, max_id, n_steps, shift, batch_size, shuffle_buffer, seed):
+    """The lecture's window/flat_map pipeline, as window_dataset was before issue 12."""
+    window_length = n_steps + 1
+    dataset = tf.data.Dataset.from_tensor_slices(ids)
+    dataset = dataset.window(window_length, shift=shift, drop_remainder=True)
+    dataset = dataset.flat_map(lambda window: window.batch(window_length))
+    if shuffle_buffer is not None:
+        dataset = dataset.shuffle(shuffle_buffer, seed=seed)
+    dataset = dataset.batch(batch_size)
+    return dataset.map(lambda w: (tf.one_hot(w[:, :-1], depth=max_id), w[:, 1:]))
+
+
+@pytest.mark.parametrize("n_steps, shift, batch_size, shuffle_buffer, seed", [
+    (100, 1, 32, 10_000, 42),  # the lecture's pipeline (shipped checkpoint: shift 50, batch 256)
+    (100, 100, 256, 10_000, 42),  # cpu profile
+    (100, 100, 32, None, 42),  # evaluation: text order
+    (7, 3, 5, 50, 1),  # small buffer: windows leave it in a seeded, partly local order
+])
+def test_window_dataset_matches_the_window_flat_map_pipeline(n_steps, shift, batch_size,
+                                                             shuffle_buffer, seed):
+    rng = np.random.default_rng(0)
+    ids = rng.integers(0, 39, size=3_000 if shift == 1 else 30_000)
+    new = window_dataset(ids, 39, n_steps=n_steps, shift=shift, batch_size=batch_size,
+                         shuffle_buffer=shuffle_buffer, seed=seed)
+    old = _window_dataset_v1(ids, 39, n_steps, shift, batch_size, shuffle_buffer, seed)
+    n_batches = 0
+    for (X_new, Y_new), (X_old, Y_old) in zip(new, old, strict=True):
+        assert X_new.dtype == X_old.dtype and Y_new.dtype == Y_old.dtype
+        np.testing.assert_array_equal(X_new.numpy(), X_old.numpy())
+        np.testing.assert_array_equal(Y_new.numpy(), Y_old.numpy())
+        n_batches += 1
+    assert n_batches == len(new) > 1
 
 
 def test_window_dataset_errors():

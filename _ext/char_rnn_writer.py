@@ -1,0 +1,161 @@
+"""Sphinx extension: the ``char-rnn-writer`` directive, the course's char-RNN writing in the page.
+
+In a chapter (MyST)::
+
+    ```{char-rnn-writer}
+    :text: ROMEO:
+    :temperature: 0.7
+    :length: 300
+    ```
+
+emits a seed-text box, a temperature slider (0.1 to 2), a length, an optional random
+seed, a Write button and an output area. The page that uses the directive, and only
+that page, loads three files copied into ``_static/char_rnn_writer/``: the exported
+weights (``char_rnn_writer_weights``, default ``book/checkpoints/char_rnn.web.js``,
+written by ``python -m companion.export_char_rnn``), ``char_rnn_writer.js`` (the GRU in
+plain JavaScript and ``window.charRNN``) and ``char_rnn_writer.css``. They are scripts,
+not fetched data, so the page also works from ``file://``.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.application import Sphinx
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+from sphinx.util.fileutil import copy_asset_file
+
+logger = logging.getLogger(__name__)
+
+STATIC = Path(__file__).resolve().parent / "char_rnn_writer_static"
+OUT_FOLDER = "char_rnn_writer"  # inside the site's _static/
+WEIGHTS_NAME = "char_rnn.web.js"
+DEFAULTS = {"text": "ROMEO:", "temperature": 0.7, "length": 300}
+MAX_LENGTH = 2000
+
+
+class char_rnn_writer(nodes.General, nodes.Element):  # noqa: N801 (docutils names nodes so)
+    """The widget; its attributes are the directive's options."""
+
+
+def _temperature(argument: str | None) -> float:
+    value = directives.unchanged_required(argument)
+    try:
+        temperature = float(value)
+    except ValueError:
+        temperature = float("nan")
+    if not 0.1 <= temperature <= 2:
+        raise ValueError(f"expected a number from 0.1 to 2, received {value!r}")
+    return temperature
+
+
+def _length(argument: str | None) -> int:
+    length = directives.positive_int(argument)
+    if length > MAX_LENGTH:
+        raise ValueError(f"expected at most {MAX_LENGTH} characters, received {length}")
+    return length
+
+
+class CharRNNWriter(SphinxDirective):
+    """``{char-rnn-writer}``: the widget, with optional defaults for its three settings."""
+
+    has_content = False
+    option_spec = {"text": directives.unchanged_required, "temperature": _temperature,
+                   "length": _length}
+
+    def run(self) -> list[nodes.Node]:
+        node = char_rnn_writer()
+        node["ids"].append(f"char-rnn-writer-{self.env.new_serialno('char-rnn-writer')}")
+        for name, default in DEFAULTS.items():
+            node[name] = self.options.get(name, default)
+        self.set_source_info(node)
+        return [node]
+
+
+def widget_html(node_id: str, text: str, temperature: float, length: int) -> str:
+    """The widget's HTML; ``char_rnn_writer.js`` finds its parts by ``data-role``."""
+    ident = html.escape(node_id)
+    esc = html.escape
+    return f"""
+<div class="char-rnn-writer" id="{ident}" data-state="loading">
+<div class="char-rnn-writer-controls">
+<label for="{ident}-text">Seed text</label>
+<textarea id="{ident}-text" data-role="text" rows="2" spellcheck="false">{esc(text)}</textarea>
+<label for="{ident}-temperature">Temperature</label>
+<div class="char-rnn-writer-temperature">
+<input type="range" data-role="temperature-slider" min="0.1" max="2" step="0.05" value="{temperature:g}"
+ aria-label="Temperature slider">
+<input type="number" id="{ident}-temperature" data-role="temperature" min="0.1" max="2" step="0.05"
+ value="{temperature:g}">
+</div>
+<label for="{ident}-length">Characters to write</label>
+<input type="number" id="{ident}-length" data-role="length" min="1" max="{MAX_LENGTH}" step="1"
+ value="{length}">
+<label for="{ident}-seed">Random seed</label>
+<input type="text" id="{ident}-seed" data-role="seed" inputmode="numeric"
+ placeholder="empty: a new sample" size="12">
+</div>
+<button type="button" data-role="write" disabled>Write</button>
+<p class="char-rnn-writer-message" data-role="message" role="alert" hidden></p>
+<pre class="char-rnn-writer-output" data-role="output" aria-live="polite"></pre>
+<p class="char-rnn-writer-status" data-role="status"></p>
+<noscript><p>The model writes in your browser: this needs JavaScript.</p></noscript>
+</div>
+"""
+
+
+def visit_html(self: Any, node: char_rnn_writer) -> None:
+    self.body.append(widget_html(node["ids"][0], node["text"], node["temperature"], node["length"]))
+    raise nodes.SkipNode
+
+
+def skip(self: Any, node: char_rnn_writer) -> None:
+    raise nodes.SkipNode  # other formats (LaTeX, text) show nothing: the widget needs a browser
+
+
+def weights_file(app: Sphinx) -> Path:
+    """The exported weights (``char_rnn_writer_weights``, relative to the book's root)."""
+    return Path(app.srcdir) / app.config.char_rnn_writer_weights
+
+
+def copy_assets(app: Sphinx) -> None:
+    """Copy the script, the style sheet and the weights into ``_static/char_rnn_writer/``."""
+    if app.builder.format != "html":
+        return
+    target = Path(app.outdir) / "_static" / OUT_FOLDER
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("char_rnn_writer.js", "char_rnn_writer.css"):
+        copy_asset_file(str(STATIC / name), str(target))
+    weights = weights_file(app)
+    if weights.is_file():
+        copy_asset_file(str(weights), str(target / WEIGHTS_NAME))
+    else:
+        logger.warning(f"char_rnn_writer: no exported weights at {weights}: run "
+                       f"`python -m companion.export_char_rnn` (the writer will say it cannot load)",
+                       type="char_rnn_writer", subtype="weights")
+
+
+def add_page_assets(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
+                    doctree: nodes.document | None) -> None:
+    """Load the widget's files on the pages that show it, and nowhere else (0.9 MB of weights)."""
+    if doctree is None or next(iter(doctree.findall(char_rnn_writer)), None) is None:
+        return
+    app.add_css_file(f"{OUT_FOLDER}/char_rnn_writer.css")
+    # `defer`: the page renders first; deferred scripts run in order, weights first.
+    app.add_js_file(f"{OUT_FOLDER}/{WEIGHTS_NAME}", defer="defer", priority=600)
+    app.add_js_file(f"{OUT_FOLDER}/char_rnn_writer.js", defer="defer", priority=601)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("char_rnn_writer_weights", "book/checkpoints/char_rnn.web.js", "html", [str])
+    app.add_node(char_rnn_writer, html=(visit_html, None), latex=(skip, None), text=(skip, None),
+                 man=(skip, None), texinfo=(skip, None))
+    app.add_directive("char-rnn-writer", CharRNNWriter)
+    app.connect("builder-inited", copy_assets)
+    app.connect("html-page-context", add_page_assets)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,45 @@
+"""benchmarks/book_time.py: chapter times summed from a pytest JUnit report, and the comparison table."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+_SPEC = importlib.util.spec_from_file_location(
+    "book_time", Path(__file__).resolve().parents[1] / "benchmarks" / "book_time.py")
+book_time = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(book_time)
+
+REPORT = """<?xml version="1.0" encoding="utf-8"?>
+<testsuites><testsuite name="pytest" tests="5">
+<testcase classname="book.time_series.ipynb" name="Cell 0" file="book/time_series.ipynb" time="1.5"/>
+<testcase classname="book.time_series.ipynb" name="Cell 1" file="book/time_series.ipynb" time="2.25"/>
+<testcase classname="book.introduction.ipynb" name="Cell 0" time="0.5"/>
+<testcase classname="tests.test_text" name="test_x" file="tests/test_text.py" time="9.0"/>
+<testcase classname="book.char_rnn.ipynb" name="Cell 3" file="book/char_rnn.ipynb" time="4"/>
+</testsuite></testsuites>
+"""
+
+
+def test_chapter_times_sums_cells_per_notebook_and_skips_unit_tests(tmp_path):
+    path = tmp_path / "report.xml"
+    path.write_text(REPORT)
+    assert book_time.chapter_times(path) == {
+        "book/char_rnn.ipynb": 4.0, "book/introduction.ipynb": 0.5, "book/time_series.ipynb": 3.75}
+
+
+def test_report_compares_with_previous_figures_only_when_all_are_known():
+    now = {"book/a.ipynb": 30.0, "book/b.ipynb": 10.0}
+    table = book_time.report(now, {"book/a.ipynb": 60.0, "book/b.ipynb": 20.0})
+    assert table.splitlines()[1].split() == ["book/a.ipynb", "30", "60", "0.50"]
+    assert table.splitlines()[-1].split() == ["total", "40", "80", "0.50"]
+    partial = book_time.report(now, {"book/a.ipynb": 60.0})
+    assert partial.splitlines()[2].split() == ["book/b.ipynb", "10", "-", "-"]
+    assert partial.splitlines()[-1].split() == ["total", "40", "-", "-"]
+
+
+def test_missing_report_names_the_argument(tmp_path):
+    with pytest.raises(FileNotFoundError, match="`junit_xml`.*--junitxml"):
+        book_time.chapter_times(tmp_path / "none.xml")

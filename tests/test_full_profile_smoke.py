@@ -1,0 +1,127 @@
+"""Every chapter's code under the ``full`` profile, with training capped at 2 batches per epoch.
+
+The ``full`` profile (the lecture's settings: windows every character, batches of 32,
+50 stateful epochs) needs a GPU to finish, so CI cannot train it; this smoke run
+executes its code paths on a CPU: bigger epochs, the stateful model, the checkpoint,
+the tables. ``RNN_BOOK_MAX_STEPS=2`` makes ``runtime.configure()`` cap every
+``fit``/``evaluate`` at 2 batches per epoch, and ``ledger.record`` then prints its line
+without asserting the band (and never writes ``results/``).
+
+Opt in with ``RNN_BOOK_SMOKE_TEST=1`` (``.ci/run`` does). Each chapter runs from its
+``.md`` source in a fresh kernel whose working folder is ``book/`` (the chapters open
+``checkpoints/`` relative to it). The chapters run in the order of ``_toc.yml`` and
+record into a temporary ``RNN_BOOK_RESULTS_DIR`` (as the GPU workflow records into
+``results/full.json``), so a chapter can read what an earlier one stored (lstm_gru
+tabulates training_many_steps' models); nothing is written to the repository. Run
+alone, a chapter that reads an earlier one's values fails: run the file as a whole.
+
+Every exercise solution that contains code runs too, as a cell inserted where the
+solution stands, in the chapter's namespace: a name the chapter has reassigned by
+then (as ``Y_valid`` in time_series.md once was) fails the run as it would fail a
+reader's.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from chapters import solution_code
+from companion import ledger
+from companion.profiles import MAX_STEPS_ENV_VAR, PROFILE_ENV_VAR
+
+ROOT = Path(__file__).resolve().parent.parent
+BOOK = ROOT / "book"
+ENABLE_VAR = "RNN_BOOK_SMOKE_TEST"
+MAX_STEPS = "2"
+CELL_TIMEOUT = 1800  # seconds: the slowest cell (IMDB vocabulary over every review) takes a few minutes
+
+pytestmark = pytest.mark.skipif(
+    os.environ.get(ENABLE_VAR) != "1",
+    reason=f"smoke run of the full profile (minutes): set {ENABLE_VAR}=1",
+)
+
+
+def chapters() -> list[str]:
+    """The book's pages with code, in the order of ``_toc.yml`` (later ones read earlier runs)."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]] + [chapter["file"] for part in toc.get("parts", [])
+                             for chapter in part["chapters"]]
+    return [Path(file).name for file in files if (ROOT / f"{file}.md").is_file()]
+
+
+def with_solutions(notebook: object) -> list[str]:
+    """Insert each solution's code as a code cell after the markdown cell that holds it.
+
+    Returns:
+        the labels of the inserted solutions, in order.
+    """
+    import nbformat
+
+    cells, labels = [], []
+    for cell in notebook.cells:  # type: ignore[attr-defined]
+        cells.append(cell)
+        if cell.cell_type == "markdown":
+            for label, code in solution_code(cell.source):
+                cells.append(nbformat.v4.new_code_cell(code, metadata={"solution": label}))
+                labels.append(label)
+    notebook.cells = cells  # type: ignore[attr-defined]
+    return labels
+
+
+def printed(notebook: object) -> str:
+    """All text the executed cells printed or displayed (stdout, plain and Markdown outputs)."""
+    parts = []
+    for cell in notebook.cells:  # type: ignore[attr-defined]
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stdout":
+                parts.append(output["text"])
+            for mime in ("text/plain", "text/markdown"):
+                parts.append(output.get("data", {}).get(mime, ""))
+    return "\n".join(parts)
+
+
+@pytest.fixture(scope="module")
+def smoke_results(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One results folder for the whole run: later chapters read what earlier ones recorded."""
+    return tmp_path_factory.mktemp("smoke-results")
+
+
+@pytest.mark.parametrize("chapter", chapters())
+def test_chapter_runs_under_the_full_profile_with_capped_training(chapter, smoke_results,
+                                                                  monkeypatch):
+    import jupytext
+    from nbclient import NotebookClient
+
+    # The kernel inherits this environment.
+    monkeypatch.setenv(PROFILE_ENV_VAR, "full")
+    monkeypatch.setenv(MAX_STEPS_ENV_VAR, MAX_STEPS)
+    monkeypatch.setenv(ledger.RESULTS_ENV_VAR, str(smoke_results))
+    monkeypatch.setenv(ledger.RECORD_ENV_VAR, "1")
+    notebook = jupytext.read(BOOK / f"{chapter}.md")
+    solutions = with_solutions(notebook)
+    NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name="python3",
+                   resources={"metadata": {"path": str(BOOK)}}).execute()
+    text = printed(notebook)
+    ran = [cell.metadata["solution"] for cell in notebook.cells
+           if "solution" in cell.metadata and cell.get("execution_count")]
+    assert ran == solutions, f"{chapter}: solutions {solutions}, executed {ran}"
+    if "runtime.configure(" in "".join(cell.source for cell in notebook.cells):
+        assert f"every fit/evaluate capped at {MAX_STEPS} batches per epoch" in text
+    profile_lines = re.findall(r"^profile (\w+)", text, re.M)
+    assert set(profile_lines) <= {"full"}, f"{chapter} ran the {profile_lines} profile, not full"
+    # Every figure of this chapter went through ledger.record, which ran without a band check.
+    expected = [figure.key for figure in ledger.FIGURES if figure.chapter == chapter]
+    missing = [key for key in expected if not re.search(rf"^{re.escape(key)}: measured ", text, re.M)]
+    assert not missing, f"{chapter} printed no ledger line for {missing}"
+    assert text.count(f"band not asserted: {MAX_STEPS_ENV_VAR}={MAX_STEPS}") >= len(expected)
+    if expected:  # recorded into the smoke run's folder, not results/
+        assert set(expected) <= set(json.loads((smoke_results / "full.json").read_text()))
+    if chapter == "char_rnn":  # the shipped checkpoint was loaded and evaluated
+        assert "No checkpoint at" not in text
+        assert re.search(r"^char\.checkpoint_valid_loss: measured ", text, re.M)

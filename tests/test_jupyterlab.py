@@ -1,0 +1,255 @@
+"""A reader's JupyterLab: a chapter's .ipynb, and a paired .md through Jupytext, run in the UI.
+
+``jupyter lab`` starts headless on a free loopback port with a random token, on a
+copy of two chapters in a temporary folder (so saving never touches the checkout;
+the companion is importable because the set-up installs it with ``pip install -e``).
+Headless Chromium opens each chapter (the .ipynb copy without its stored outputs), runs
+all of its cells from the Run menu, waits until every code cell has its execution count
+(failing at once if the run stops early on an error), saves it (Ctrl+S), and checks that
+outputs appeared in the page and that the saved notebook holds no error output. The
+``.md`` opens as a notebook on a double click after the README's
+``jupytext-config set-default-viewer`` (run here against a private settings folder),
+and saving it writes its paired ``.ipynb`` too. Afterwards the server (with its
+kernels) and the browser are shut down, and no process of theirs may be left.
+
+Skips only where Chromium is missing (a failure under ``CI``): see tests/browser.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import jupytext
+import nbformat
+import psutil
+import pytest
+
+from browser import chromium
+
+if TYPE_CHECKING:
+    from selenium.webdriver import Chrome
+
+ROOT = Path(__file__).resolve().parent.parent
+# Short chapters that still print outputs: one opened as .ipynb, one as .md (Jupytext).
+IPYNB_CHAPTER = "introduction"
+MD_CHAPTER = "reproducibility"
+START_TIMEOUT = 120
+RUN_TIMEOUT = 600
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def lab_env(home: Path) -> dict[str, str]:
+    """The environment of a JupyterLab whose settings, runtime and workspaces live in `home`."""
+    return {**os.environ,
+            "JUPYTER_CONFIG_DIR": str(home / "config"),
+            "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+            "JUPYTERLAB_SETTINGS_DIR": str(home / "config" / "lab" / "user-settings"),
+            "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces")}
+
+
+def wait_for_server(url: str, token: str, server: subprocess.Popen) -> None:
+    """Polls ``/api/status`` until the server answers (fails if it exits first)."""
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"jupyter lab exited with code {server.returncode} before serving")
+        try:
+            with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=5) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail(f"jupyter lab did not answer on {url} within {START_TIMEOUT} s")
+
+
+def shut_down(url: str, token: str, server: subprocess.Popen) -> list[psutil.Process]:
+    """Asks the server to shut down (it stops its kernels); kills what is left.
+
+    Returns:
+        the processes of the server's tree that were still running afterwards.
+    """
+    try:
+        root = psutil.Process(server.pid)
+        tree = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:  # the server already exited (its kernels were its children)
+        tree = []
+    try:
+        request = urllib.request.Request(f"{url}/api/shutdown", method="POST",
+                                         headers={"Authorization": f"token {token}"})
+        urllib.request.urlopen(request, timeout=10).close()
+        server.wait(timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        pass
+    _, alive = psutil.wait_procs(tree, timeout=15)
+    for process in alive:
+        process.kill()
+    psutil.wait_procs(alive, timeout=10)
+    if server.poll() is None:
+        server.kill()
+        server.wait(timeout=10)
+    return alive
+
+
+def click_menu(driver: Chrome, menu: str, item: str) -> None:
+    """Clicks `item` in the menu bar's `menu` (e.g. "Run", "Run All Cells")."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(driver, 30)
+    wait.until(ec.element_to_be_clickable(
+        (By.XPATH, f"//li[contains(@class, 'lm-MenuBar-item')][.//div[text()='{menu}']]"))).click()
+    wait.until(ec.element_to_be_clickable(
+        (By.XPATH, f"//li[contains(@class, 'lm-Menu-item')][.//div[text()='{item}']]"))).click()
+
+
+# Execution prompts of the open notebook's code cells, e.g. ["[1]:", "[*]:", "[ ]:"].
+PROMPTS = """
+const panel = document.querySelector(".jp-NotebookPanel:not(.lm-mod-hidden)");
+if (!panel) { return null; }
+return Array.from(panel.querySelectorAll(".jp-CodeCell .jp-InputArea-prompt"),
+                  (prompt) => prompt.textContent.trim());
+"""
+# The kernel is up and idle once the status bar says Idle (not Starting/Busy/Unknown).
+KERNEL_IDLE = """
+return Array.from(document.querySelectorAll(".jp-StatusBar-TextItem"),
+                  (item) => item.textContent).some((text) => text.includes("Idle"));
+"""
+LAST_OUTPUT = """
+const outputs = document.querySelectorAll(
+  ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output");
+return outputs.length ? outputs[outputs.length - 1].textContent.slice(0, 2000) : null;
+"""
+OUTPUT_COUNT = """
+const panel = document.querySelector(".jp-NotebookPanel:not(.lm-mod-hidden)");
+return panel.querySelectorAll(".jp-OutputArea-output").length;
+"""
+
+
+def run_all_and_save(driver: Chrome, url: str, token: str, path: str, saved: Path) -> int:
+    """Opens `path` (relative to the server's root) with its default viewer, runs all
+    cells from the Run menu, waits until each code cell has run, saves with Ctrl+S.
+
+    Returns:
+        the number of outputs shown in the page.
+    """
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(f"{url}/lab/tree/{path}?token={token}")
+    WebDriverWait(driver, 120).until(lambda d: d.execute_script(PROMPTS))
+    # The kernel is up once the status bar says Idle (not Starting/Unknown).
+    WebDriverWait(driver, 120).until(lambda d: d.execute_script(KERNEL_IDLE))
+    before = saved.stat().st_mtime_ns
+    click_menu(driver, "Run", "Run All Cells")
+
+    stalled = []  # polls in a row at which the kernel idled with cells left unrun
+
+    def all_ran(d: Chrome) -> bool:
+        prompts = d.execute_script(PROMPTS) or []
+        if prompts and all(p[1:-2].isdigit() for p in prompts):
+            return True
+        started = any(p == "[*]:" or p[1:-2].isdigit() for p in prompts)
+        idle = started and "[*]:" not in prompts and d.execute_script(KERNEL_IDLE)
+        stalled.append(1) if idle else stalled.clear()
+        if len(stalled) >= 30:  # idle for 30 s with cells unrun: Run All stopped on an error
+            pytest.fail(f"{path}: the run stopped with cells left unrun ({prompts}); "
+                        f"last output: {d.execute_script(LAST_OUTPUT)!r}")
+        return False
+
+    WebDriverWait(driver, RUN_TIMEOUT, poll_frequency=1).until(
+        all_ran, f"{path}: not every cell ran within {RUN_TIMEOUT} s")
+    outputs = driver.execute_script(OUTPUT_COUNT)
+    driver.find_element("css selector", ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").click()
+    ActionChains(driver).key_down(Keys.CONTROL).send_keys("s").key_up(Keys.CONTROL).perform()
+    WebDriverWait(driver, 60).until(lambda d: saved.stat().st_mtime_ns != before,
+                                    f"{path}: Ctrl+S did not save {saved.name}")
+    time.sleep(1)  # let the save (and Jupytext's paired write) finish
+    return outputs
+
+
+def saved_problems(notebook: Path) -> list[str]:
+    """Code cells of a saved `notebook` that did not run, or whose output is an error."""
+    nb = jupytext.read(notebook)
+    problems = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        if cell.get("execution_count") is None:
+            problems.append(f"cell {index} did not run: {cell.source[:60]!r}")
+        for output in cell.get("outputs", []):
+            if output.output_type == "error":
+                problems.append(f"cell {index} raised {output.ename}: {output.evalue}")
+    if not any(cell.get("outputs") for cell in nb.cells if cell.cell_type == "code"):
+        problems.append("no code cell has an output")
+    return problems
+
+
+def test_chapters_run_in_jupyterlab_as_ipynb_and_as_md(tmp_path: Path) -> None:
+    started = time.monotonic()
+    root, home = tmp_path / "course", tmp_path / "home"
+    (root / "book").mkdir(parents=True)
+    home.mkdir()
+    shutil.copy(ROOT / "pyproject.toml", root)  # [tool.jupytext] formats: the pairing
+    for chapter in (IPYNB_CHAPTER, MD_CHAPTER):
+        for suffix in (".ipynb", ".md"):
+            shutil.copy(ROOT / "book" / f"{chapter}{suffix}", root / "book")
+    # Without its stored outputs, the .ipynb shows only what this run computes.
+    stored = nbformat.read(root / "book" / f"{IPYNB_CHAPTER}.ipynb", as_version=4)
+    for cell in stored.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    nbformat.write(stored, root / "book" / f"{IPYNB_CHAPTER}.ipynb")
+    md_text = (root / "book" / f"{MD_CHAPTER}.md").read_text(encoding="utf-8")
+    env = lab_env(home)
+    # The README's step that makes a double click open a .md as a notebook.
+    subprocess.run([sys.executable, "-m", "jupytext_config", "set-default-viewer", "markdown",
+                    "myst"], env=env, check=True, capture_output=True)
+    token, port = secrets.token_hex(16), free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",
+         "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0",
+         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+         "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+         "--LabApp.extension_manager=readonly",
+         *(["--allow-root"] if os.geteuid() == 0 else [])],  # CI runs as root
+        env=env, cwd=root, stdout=subprocess.DEVNULL, stderr=(tmp_path / "server.log").open("w"),
+        start_new_session=True)
+    left: list[psutil.Process] = []
+    try:
+        wait_for_server(url, token, server)
+        with chromium(tmp_path / "chromium", width=1400, height=1000) as driver:
+            shown = run_all_and_save(driver, url, token, f"book/{IPYNB_CHAPTER}.ipynb",
+                                     root / "book" / f"{IPYNB_CHAPTER}.ipynb")
+            assert shown > 0, f"{IPYNB_CHAPTER}.ipynb: no output appeared in JupyterLab"
+            shown = run_all_and_save(driver, url, token, f"book/{MD_CHAPTER}.md",
+                                     root / "book" / f"{MD_CHAPTER}.ipynb")
+            assert shown > 0, f"{MD_CHAPTER}.md: no output appeared in JupyterLab"
+    finally:
+        left = shut_down(url, token, server)
+    assert not left, f"processes left behind by jupyter lab: {[p.pid for p in left]}"
+    for chapter in (IPYNB_CHAPTER, MD_CHAPTER):
+        problems = saved_problems(root / "book" / f"{chapter}.ipynb")
+        assert not problems, f"{chapter} run in JupyterLab:\n" + "\n".join(problems)
+    # Saving the .md kept it a MyST notebook with the same cells (outputs went to the .ipynb).
+    saved_md = jupytext.read(root / "book" / f"{MD_CHAPTER}.md")
+    assert [c.source for c in saved_md.cells] == [c.source for c in jupytext.reads(md_text, "md:myst").cells]
+    print(f"JupyterLab test wall time: {time.monotonic() - started:.1f} s")
