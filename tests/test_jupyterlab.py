@@ -150,6 +150,7 @@ def run_all_and_save(driver: Chrome, url: str, token: str, path: str, saved: Pat
         the number of outputs shown in the page.
     """
     from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -158,7 +159,14 @@ def run_all_and_save(driver: Chrome, url: str, token: str, path: str, saved: Pat
     # The kernel is up once the status bar says Idle (not Starting/Unknown).
     WebDriverWait(driver, 120).until(lambda d: d.execute_script(KERNEL_IDLE))
     before = saved.stat().st_mtime_ns
+    def started(d: Chrome) -> bool:
+        return any(p == "[*]:" or p[1:-2].isdigit() for p in d.execute_script(PROMPTS) or [])
+
     click_menu(driver, "Run", "Run All Cells")
+    try:  # a click while the new tab's kernel is still starting can be lost: click once more
+        WebDriverWait(driver, 60, poll_frequency=1).until(started)
+    except TimeoutException:
+        click_menu(driver, "Run", "Run All Cells")
 
     stalled = []  # polls in a row at which the kernel idled with cells left unrun
 
@@ -166,8 +174,7 @@ def run_all_and_save(driver: Chrome, url: str, token: str, path: str, saved: Pat
         prompts = d.execute_script(PROMPTS) or []
         if prompts and all(p[1:-2].isdigit() for p in prompts):
             return True
-        started = any(p == "[*]:" or p[1:-2].isdigit() for p in prompts)
-        idle = started and "[*]:" not in prompts and d.execute_script(KERNEL_IDLE)
+        idle = started(d) and "[*]:" not in prompts and d.execute_script(KERNEL_IDLE)
         stalled.append(1) if idle else stalled.clear()
         if len(stalled) >= 30:  # idle for 30 s with cells unrun: Run All stopped on an error
             pytest.fail(f"{path}: the run stopped with cells left unrun ({prompts}); "
