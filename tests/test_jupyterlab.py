@@ -184,7 +184,12 @@ def run_all_and_save(driver: Chrome, url: str, token: str, path: str, saved: Pat
     WebDriverWait(driver, RUN_TIMEOUT, poll_frequency=1).until(
         all_ran, f"{path}: not every cell ran within {RUN_TIMEOUT} s")
     outputs = driver.execute_script(OUTPUT_COUNT)
-    driver.find_element("css selector", ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").click()
+    # Focus the open notebook for Ctrl+S (a click can hit a tab still being hidden: "not
+    # interactable" on a loaded machine).
+    driver.execute_script(
+        "const panels = Array.from(document.querySelectorAll("
+        "'.jp-NotebookPanel:not(.lm-mod-hidden)')).filter((p) => p.offsetParent !== null);"
+        "panels[panels.length - 1].querySelector('.jp-Notebook').focus();")
     ActionChains(driver).key_down(Keys.CONTROL).send_keys("s").key_up(Keys.CONTROL).perform()
     WebDriverWait(driver, 60).until(lambda d: saved.stat().st_mtime_ns != before,
                                     f"{path}: Ctrl+S did not save {saved.name}")
