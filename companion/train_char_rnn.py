@@ -37,10 +37,11 @@ EPOCHS = 12
 BATCH_SIZE = 256  # chosen for CPU throughput: 2-3 times the characters per second of batch 32
 SHIFT = 50
 LEARNING_RATE = 0.005
+DROPOUT = 0.2
 
 
-def build_char_model(max_id: int, batch_size: int | None = None,
-                     stateful: bool = False) -> keras.Sequential:
+def build_char_model(max_id: int, batch_size: int | None = None, stateful: bool = False,
+                     dropout: float = DROPOUT) -> keras.Sequential:
     """Two GRU(128) layers and a softmax over the characters at every time step.
 
     Args:
@@ -50,12 +51,18 @@ def build_char_model(max_id: int, batch_size: int | None = None,
             accepts any batch size.
         stateful: keep each GRU's final states as its initial states for the
             next batch (reset them with ``layer.reset_state()``).
+        dropout: the fraction of each GRU's inputs dropped while training (it
+            has no effect on predictions; the weights are the same for any rate).
 
     Returns:
         An uncompiled model mapping ``[batch, time, max_id]`` one-hot characters
         to ``[batch, time, max_id]`` next-character probabilities.
     """
     max_id = integer_at_least("max_id", max_id, 2)
+    if not 0.0 <= dropout < 1.0:
+        raise ValueError(
+            f"Argument `dropout` must be in [0, 1). Received: dropout={dropout!r}"
+        )
     if stateful and batch_size is None:
         raise ValueError(
             "A stateful model needs a fixed batch size: one state per row of the "
@@ -64,15 +71,17 @@ def build_char_model(max_id: int, batch_size: int | None = None,
         )
     return keras.Sequential([
         keras.Input(batch_shape=(batch_size, None, max_id)),
-        keras.layers.GRU(128, return_sequences=True, dropout=0.2, stateful=stateful),
-        keras.layers.GRU(128, return_sequences=True, dropout=0.2, stateful=stateful),
+        keras.layers.GRU(128, return_sequences=True, dropout=dropout,
+                         stateful=stateful),
+        keras.layers.GRU(128, return_sequences=True, dropout=dropout,
+                         stateful=stateful),
         keras.layers.Dense(max_id, activation="softmax"),  # acts at every time step
     ])
 
 
 def train(out: Path, epochs: int = EPOCHS, batch_size: int = BATCH_SIZE, shift: int = SHIFT,
           learning_rate: float = LEARNING_RATE, seed: int = runtime.DEFAULT_SEED,
-          command: str = "", resume: bool = False) -> dict[str, object]:
+          command: str = "", resume: bool = False, dropout: float = DROPOUT) -> dict[str, object]:
     """Train on the first 90 % of Shakespeare, validate on the rest, save to `out`.*
 
     `command` is the command line recorded in ``<out>.json``. With `resume`,
@@ -103,7 +112,7 @@ def train(out: Path, epochs: int = EPOCHS, batch_size: int = BATCH_SIZE, shift: 
     train_set = window_dataset(train_ids, tokenizer.max_id, shift=shift, batch_size=batch_size, seed=seed)
     valid_set = window_dataset(valid_ids, tokenizer.max_id, shift=N_STEPS, batch_size=batch_size,
                                shuffle_buffer=None)
-    model = build_char_model(tokenizer.max_id)
+    model = build_char_model(tokenizer.max_id, dropout=dropout)
     if resume:
         model.load_weights(f"{out}.weights.h5")
     model.compile(loss="sparse_categorical_crossentropy",
@@ -120,7 +129,8 @@ def train(out: Path, epochs: int = EPOCHS, batch_size: int = BATCH_SIZE, shift: 
     meta = {
         "command": command,
         "settings": {"epochs": epochs, "batch_size": batch_size, "shift": shift, "n_steps": N_STEPS,
-                     "seed": seed, "optimizer": f"Adam(learning_rate={learning_rate:g})",
+                     "seed": seed, "dropout": dropout,
+                     "optimizer": f"Adam(learning_rate={learning_rate:g})",
                      "train_chars": int(len(train_ids)), "valid_chars": int(len(valid_ids))},
         "seconds": round(seconds),
         "final": {key: round(values[-1], 4) for key, values in history.history.items()},
@@ -145,13 +155,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--shift", type=int, default=SHIFT)
     parser.add_argument("--learning-rate", type=float, default=LEARNING_RATE)
     parser.add_argument("--seed", type=int, default=runtime.DEFAULT_SEED)
+    parser.add_argument("--dropout", type=float, default=DROPOUT,
+                        help="input dropout of both GRU layers while training")
     parser.add_argument("--resume", action="store_true",
                         help="continue from <out>.weights.h5 and append to <out>.csv")
     argv = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
     command = "python -m companion.train_char_rnn " + shlex.join(argv)
     meta = train(args.out, args.epochs, args.batch_size, args.shift, args.learning_rate, args.seed, command,
-                 args.resume)
+                 args.resume, args.dropout)
     print(json.dumps(meta["final"]))
 
 

@@ -123,3 +123,16 @@ def test_build_char_model_is_the_lectures_architecture():
     assert build_char_model(39, batch_size=32, stateful=True).layers[0].stateful
     with pytest.raises(ValueError, match="fixed batch size"):
         build_char_model(39, stateful=True)
+
+
+def test_build_char_model_dropout_changes_training_only():
+    with_dropout, without = build_char_model(39), build_char_model(39, dropout=0.0)
+    assert [layer.dropout for layer in with_dropout.layers[:2]] == [0.2, 0.2]
+    assert [layer.dropout for layer in without.layers[:2]] == [0.0, 0.0]
+    without.set_weights(with_dropout.get_weights())  # same weights fit either rate
+    x = np.eye(39, dtype="float32")[None, :5]
+    np.testing.assert_allclose(without(x, training=False), with_dropout(x, training=False),
+                               atol=1e-6)
+    for bad in (-0.1, 1.0):
+        with pytest.raises(ValueError, match=r"`dropout` must be in \[0, 1\). Received"):
+            build_char_model(39, dropout=bad)

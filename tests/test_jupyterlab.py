@@ -149,9 +149,7 @@ def run_all_and_save(driver: Chrome, url: str, token: str, path: str, saved: Pat
     Returns:
         the number of outputs shown in the page.
     """
-    from selenium.webdriver.common.action_chains import ActionChains
     from selenium.common.exceptions import TimeoutException
-    from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import WebDriverWait
 
     driver.get(f"{url}/lab/tree/{path}?token={token}")
@@ -184,17 +182,55 @@ def run_all_and_save(driver: Chrome, url: str, token: str, path: str, saved: Pat
     WebDriverWait(driver, RUN_TIMEOUT, poll_frequency=1).until(
         all_ran, f"{path}: not every cell ran within {RUN_TIMEOUT} s")
     outputs = driver.execute_script(OUTPUT_COUNT)
-    # Focus the open notebook for Ctrl+S (a click can hit a tab still being hidden: "not
-    # interactable" on a loaded machine).
-    driver.execute_script(
-        "const panels = Array.from(document.querySelectorAll("
-        "'.jp-NotebookPanel:not(.lm-mod-hidden)')).filter((p) => p.offsetParent !== null);"
-        "panels[panels.length - 1].querySelector('.jp-Notebook').focus();")
-    ActionChains(driver).key_down(Keys.CONTROL).send_keys("s").key_up(Keys.CONTROL).perform()
-    WebDriverWait(driver, 60).until(lambda d: saved.stat().st_mtime_ns != before,
-                                    f"{path}: Ctrl+S did not save {saved.name}")
+    save(driver, path, saved, before)
     time.sleep(1)  # let the save (and Jupytext's paired write) finish
     return outputs
+
+
+# The text of an open dialog (e.g. JupyterLab's "File Changed"), or null.
+DIALOG = """
+const dialog = document.querySelector(".jp-Dialog");
+return dialog ? dialog.textContent : null;
+"""
+
+
+def save(driver: Chrome, path: str, saved: Path, before: int) -> None:
+    """Saves the open notebook with Ctrl+S until `saved`'s mtime moves past `before`.
+
+    The keys go to the visible notebook, focused by script (a click can hit a tab still
+    being hidden on a loaded machine). A keystroke lost while the page is busy is sent
+    again. A "File Changed" dialog (JupyterLab compares the paired files' times on disk
+    with the ones it loaded) is answered "Overwrite", as a reader would.
+    """
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    dialogs = []
+    for _ in range(3):
+        driver.execute_script(
+            "const panels = Array.from(document.querySelectorAll("
+            "'.jp-NotebookPanel:not(.lm-mod-hidden)')).filter((p) => p.offsetParent !== null);"
+            "panels[panels.length - 1].querySelector('.jp-Notebook').focus();")
+        ActionChains(driver).key_down(Keys.CONTROL).send_keys("s").key_up(Keys.CONTROL).perform()
+        try:
+            WebDriverWait(driver, 20, poll_frequency=0.5).until(
+                lambda d: saved.stat().st_mtime_ns != before or d.execute_script(DIALOG))
+        except TimeoutException:
+            continue  # the keystroke was lost: send it again
+        dialog = driver.execute_script(DIALOG)
+        if dialog:
+            dialogs.append(dialog)
+            assert "changed on disk" in dialog, f"{path}: unexpected dialog on save: {dialog!r}"
+            driver.find_element(
+                By.XPATH, "//div[contains(@class, 'jp-Dialog')]//button[.//*[text()='Overwrite']]"
+            ).click()
+            WebDriverWait(driver, 20).until(lambda d: saved.stat().st_mtime_ns != before)
+        if saved.stat().st_mtime_ns != before:
+            return
+    pytest.fail(f"{path}: three Ctrl+S did not save {saved.name} (dialogs: {dialogs})")
 
 
 def saved_problems(notebook: Path) -> list[str]:
