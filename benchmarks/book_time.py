@@ -1,13 +1,18 @@
 """Wall time of every chapter under nbval, and the change since the previous commit.
 
 Runs ``pytest`` on the chapters (or reads the JUnit XML report of an earlier
-run), sums the time of each chapter's cells, prints one line per chapter and the
-total, and compares them with ``benchmarks/book_time.json`` as committed in
-``HEAD`` (the previous figures), when it exists::
+run), sums the time of each chapter's cells, prints one line per chapter, their
+sum and the run's wall time, and compares them with ``benchmarks/book_time.json``
+as committed in ``HEAD`` (the previous figures), when it exists. ``pytest`` runs
+chapters in parallel (``-n auto``, one chapter per worker), so the wall time is
+shorter than the sum of the chapters; chapters sharing the CPUs also run slower
+than alone. ``book/conftest.py`` reads the stored per-chapter seconds to start
+the slowest chapters first::
 
     python benchmarks/book_time.py                        # every chapter, then compare
     python benchmarks/book_time.py book/introduction.ipynb book/recurrent_neurons.ipynb
     python benchmarks/book_time.py --junit report.xml     # no run: read pytest --junitxml
+    python benchmarks/book_time.py --junit new.xml --before old.xml   # two checkouts
     python benchmarks/book_time.py --write                # also store the figures to commit
 
 Timings depend on the machine and on what else runs on it: compare figures
@@ -53,8 +58,16 @@ def chapter_times(junit_xml: Path) -> dict[str, float]:
     return dict(sorted(times.items()))
 
 
-def run_chapters(notebooks: list[str]) -> dict[str, float]:
-    """Run nbval on `notebooks` (the README's settings) and return seconds per chapter."""
+def wall_time(junit_xml: Path) -> float:
+    """Wall time of the whole pytest run in a JUnit XML report (its ``testsuite`` element)."""
+    suite = next(ET.parse(junit_xml).getroot().iter("testsuite"), None)
+    if suite is None or suite.get("time") is None:
+        raise ValueError(f"Argument `junit_xml`: {junit_xml} has no <testsuite time=...>.")
+    return float(suite.get("time"))
+
+
+def run_chapters(notebooks: list[str]) -> tuple[dict[str, float], float]:
+    """Run nbval on `notebooks` (the README's settings); return seconds per chapter and wall time."""
     with tempfile.TemporaryDirectory() as folder:
         report = Path(folder) / "report.xml"
         command = [sys.executable, "-m", "pytest", "-q", f"--junitxml={report}",
@@ -65,21 +78,28 @@ def run_chapters(notebooks: list[str]) -> dict[str, float]:
         if completed.returncode != 0:
             print(f"warning: pytest failed (exit code {completed.returncode}); times below "
                   f"include the failed cells", file=sys.stderr)
-        return chapter_times(report)
+        return chapter_times(report), wall_time(report)
 
 
 def previous_figures() -> dict[str, float]:
-    """The chapter times stored in ``HEAD:benchmarks/book_time.json`` ({} if none)."""
+    """The chapter times stored in ``HEAD:benchmarks/book_time.json`` ({} if none).
+
+    The run's wall time, when stored, is under the key ``"wall"``.
+    """
     try:
         text = subprocess.run(["git", "show", "HEAD:benchmarks/book_time.json"], cwd=ROOT,
                               check=True, capture_output=True, text=True).stdout
     except (subprocess.CalledProcessError, FileNotFoundError):
         return {}
-    return json.loads(text)["seconds"]
+    stored = json.loads(text)
+    return {**stored["seconds"], **({"wall": stored["wall"]} if "wall" in stored else {})}
 
 
-def report(now: dict[str, float], before: dict[str, float]) -> str:
-    """Table of seconds per chapter, with the previous figures and the ratio when known."""
+def report(now: dict[str, float], before: dict[str, float], wall: float | None = None) -> str:
+    """Table of seconds per chapter, with the previous figures and the ratio when known.
+
+    `wall` (the run's wall time) adds a last line, compared with ``before["wall"]``.
+    """
     lines = [f"{'chapter':<34}{'seconds':>9}{'before':>9}{'ratio':>8}"]
     for name, seconds in now.items():
         old = before.get(name)
@@ -90,6 +110,10 @@ def report(now: dict[str, float], before: dict[str, float]) -> str:
     compared = all(name in before for name in now) and old_total > 0
     extra = f"{old_total:9.0f}{total / old_total:8.2f}" if compared else f"{'-':>9}{'-':>8}"
     lines.append(f"{'total':<34}{total:9.0f}{extra}")
+    if wall is not None:
+        old_wall = before.get("wall")
+        extra = f"{old_wall:9.0f}{wall / old_wall:8.2f}" if old_wall else f"{'-':>9}{'-':>8}"
+        lines.append(f"{'wall time of the run':<34}{wall:9.0f}{extra}")
     return "\n".join(lines)
 
 
@@ -97,22 +121,29 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", help="chapters to run (default: book/*.ipynb)")
     parser.add_argument("--junit", type=Path, help="read this pytest --junitxml report, run nothing")
+    parser.add_argument("--before", type=Path, help="compare with this JUnit report (another "
+                        "checkout run side by side) instead of the figures committed in HEAD")
     parser.add_argument("--write", action="store_true", help=f"store the figures in {STORED}")
     args = parser.parse_args()
     if args.junit is not None:
         if args.notebooks:
             parser.error("give either --junit or notebooks to run, not both")
-        now = chapter_times(args.junit)
+        now, wall = chapter_times(args.junit), wall_time(args.junit)
     else:
         notebooks = args.notebooks or sorted(
             str(path.relative_to(ROOT)) for path in (ROOT / "book").glob("*.ipynb"))
-        now = run_chapters(notebooks)
+        now, wall = run_chapters(notebooks)
     if not now:
         sys.exit("No chapter notebook in the report: nothing to time.")
-    print(report(now, previous_figures()))
+    if args.before is not None:
+        before = {**chapter_times(args.before), "wall": wall_time(args.before)}
+    else:
+        before = previous_figures()
+    print(report(now, before, wall))
     if args.write:
-        STORED.write_text(json.dumps({"cpus": os.cpu_count(), "seconds": {
-            name: round(seconds, 1) for name, seconds in now.items()}}, indent=2) + "\n")
+        figures = {"cpus": os.cpu_count(), "wall": round(wall, 1),
+                   "seconds": {name: round(seconds, 1) for name, seconds in now.items()}}
+        STORED.write_text(json.dumps(figures, indent=2) + "\n")
         print(f"stored in {STORED.relative_to(ROOT)}")
 
 

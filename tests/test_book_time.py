@@ -13,7 +13,7 @@ book_time = importlib.util.module_from_spec(_SPEC)
 _SPEC.loader.exec_module(book_time)
 
 REPORT = """<?xml version="1.0" encoding="utf-8"?>
-<testsuites><testsuite name="pytest" tests="5">
+<testsuites><testsuite name="pytest" tests="5" time="12.5">
 <testcase classname="book.time_series.ipynb" name="Cell 0" file="book/time_series.ipynb" time="1.5"/>
 <testcase classname="book.time_series.ipynb" name="Cell 1" file="book/time_series.ipynb" time="2.25"/>
 <testcase classname="book.introduction.ipynb" name="Cell 0" time="0.5"/>
@@ -43,3 +43,21 @@ def test_report_compares_with_previous_figures_only_when_all_are_known():
 def test_missing_report_names_the_argument(tmp_path):
     with pytest.raises(FileNotFoundError, match="`junit_xml`.*--junitxml"):
         book_time.chapter_times(tmp_path / "none.xml")
+
+
+def test_wall_time_is_the_suites_time_and_is_compared_on_its_own_line(tmp_path):
+    path = tmp_path / "report.xml"
+    path.write_text(REPORT)
+    assert book_time.wall_time(path) == 12.5
+    now = book_time.chapter_times(path)
+    table = book_time.report(now, {**now, "wall": 25.0}, book_time.wall_time(path))
+    assert table.splitlines()[-1].split() == ["wall", "time", "of", "the", "run", "12", "25",
+                                              "0.50"]
+    assert table.splitlines()[-2].split()[-1] == "1.00"  # chapters: same figures as before
+
+
+def test_report_without_a_testsuite_time_names_the_argument(tmp_path):
+    path = tmp_path / "report.xml"
+    path.write_text(REPORT.replace(' time="12.5"', ""))
+    with pytest.raises(ValueError, match="`junit_xml`.*testsuite time"):
+        book_time.wall_time(path)

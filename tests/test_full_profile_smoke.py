@@ -41,10 +41,11 @@ ENABLE_VAR = "RNN_BOOK_SMOKE_TEST"
 MAX_STEPS = "2"
 CELL_TIMEOUT = 1800  # seconds: the slowest cell (IMDB vocabulary over every review) takes a few minutes
 
-pytestmark = pytest.mark.skipif(
-    os.environ.get(ENABLE_VAR) != "1",
-    reason=f"smoke run of the full profile (minutes): set {ENABLE_VAR}=1",
-)
+pytestmark = [
+    pytest.mark.skipif(os.environ.get(ENABLE_VAR) != "1",
+                       reason=f"smoke run of the full profile (minutes): set {ENABLE_VAR}=1"),
+    pytest.mark.expected_seconds(450),  # in CI: start it first (book/conftest.py)
+]
 
 
 def chapters() -> list[str]:

@@ -1,0 +1,63 @@
+"""book/conftest.py: how the README's parallel `pytest` schedules files and shares the CPUs."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+_SPEC = importlib.util.spec_from_file_location("book_conftest", ROOT / "book" / "conftest.py")
+book_conftest = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(book_conftest)
+
+
+def item(path: str, expected: float | None = None) -> SimpleNamespace:
+    marker = None if expected is None else SimpleNamespace(args=(expected,))
+    return SimpleNamespace(path=ROOT / path, name=path,
+                           get_closest_marker=lambda name: marker)
+
+
+def test_files_go_longest_first_and_keep_their_tests_in_order():
+    items = [item("tests/test_a.py"), item("book/short.ipynb"), item("book/short.ipynb"),
+             item("tests/test_smoke.py", expected=450), item("book/long.ipynb"),
+             item("book/long.ipynb"), item("tests/test_b.py")]
+    cells = [id(i) for i in items if i.name == "book/long.ipynb"]
+    book_conftest.slowest_first(items, {"book/long.ipynb": 250.0, "book/short.ipynb": 5.0},
+                                ROOT)
+    assert [i.name for i in items] == [
+        "tests/test_smoke.py", "book/long.ipynb", "book/long.ipynb", "book/short.ipynb",
+        "book/short.ipynb", "tests/test_a.py", "tests/test_b.py"]
+    assert [id(i) for i in items if i.name == "book/long.ipynb"] == cells
+
+
+def test_the_committed_figures_name_every_chapter():
+    seconds = book_conftest.stored_seconds()
+    chapters = {f"book/{path.name}" for path in (ROOT / "book").glob("*.ipynb")}
+    assert set(seconds) == chapters
+    assert all(value > 0 for value in seconds.values())
+
+
+def test_missing_figures_give_no_order(tmp_path):
+    assert book_conftest.stored_seconds(tmp_path / "none.json") == {}
+    (tmp_path / "t.json").write_text(json.dumps({"seconds": {"book/a.ipynb": 3.0}}))
+    assert book_conftest.stored_seconds(tmp_path / "t.json") == {"book/a.ipynb": 3.0}
+
+
+@pytest.mark.parametrize("workers, cpus, threads", [("2", 2, "1"), ("2", 8, "4"), ("4", 2, "1")])
+def test_workers_share_the_cpus(workers, cpus, threads):
+    environ = {"PYTEST_XDIST_WORKER_COUNT": workers}
+    book_conftest.share_cpus_between_workers(environ, cpus)
+    assert environ["TF_NUM_INTRAOP_THREADS"] == environ["TF_NUM_INTEROP_THREADS"] == threads
+
+
+def test_a_single_process_and_a_users_setting_are_left_alone():
+    alone: dict[str, str] = {}
+    book_conftest.share_cpus_between_workers(alone, 2)
+    assert alone == {}
+    chosen = {"PYTEST_XDIST_WORKER_COUNT": "2", "TF_NUM_INTRAOP_THREADS": "2"}
+    book_conftest.share_cpus_between_workers(chosen, 2)
+    assert chosen["TF_NUM_INTRAOP_THREADS"] == "2" and chosen["TF_NUM_INTEROP_THREADS"] == "1"
