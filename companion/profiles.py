@@ -30,9 +30,10 @@ class Profile:
         char_learning_rate: Adam's learning rate for it (larger batches take larger steps).
         stateful_epochs: epochs of the stateful character model.
         imdb_epochs: epochs of the IMDB sentiment models.
-        max_steps: ``None``, or a cap on the batches of every epoch, validation and
-            evaluation (``RNN_BOOK_MAX_STEPS``, for smoke runs of a profile's code
-            paths: :func:`companion.runtime.configure` applies it to every model).
+        max_steps: ``None``, or a cap on the epochs of every ``fit`` and on the
+            batches of every epoch, validation and evaluation (``RNN_BOOK_MAX_STEPS``,
+            for smoke runs of a profile's code paths: :func:`companion.runtime.configure`
+            applies it to every model).
     """
 
     name: str
@@ -97,13 +98,13 @@ def get_profile(name: str | None = None) -> Profile:
 
 
 def max_steps() -> int | None:
-    """The cap ``RNN_BOOK_MAX_STEPS`` puts on batches per epoch (``None``: unset, no cap)."""
+    """The cap ``RNN_BOOK_MAX_STEPS`` puts on epochs and batches (``None``: unset, no cap)."""
     value = os.environ.get(MAX_STEPS_ENV_VAR, "").strip()
     if not value:
         return None
     if not value.isdigit() or int(value) < 1:
         raise ValueError(
-            f"Environment variable {MAX_STEPS_ENV_VAR} must be a positive integer (batches "
-            f"per epoch in a smoke run) or unset. Received: {value!r}"
+            f"Environment variable {MAX_STEPS_ENV_VAR} must be a positive integer (epochs "
+            f"and batches per epoch in a smoke run) or unset. Received: {value!r}"
         )
     return int(value)

@@ -113,3 +113,26 @@ def serve_site() -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+# True once the document has loaded and is not a redirect page (Sphinx's index.html is a
+# meta refresh to the first chapter).
+SETTLED = """
+return document.readyState === "complete"
+  && !document.querySelector("meta[http-equiv='Refresh' i]");
+"""
+
+
+def open_page(driver: Chrome, url: str, timeout: float = 30) -> None:
+    """Loads `url`, follows a meta-refresh redirect to its target, and waits for the fonts.
+
+    Without the wait, a script run right after ``get`` can land on the redirect page and
+    the next one on its target.
+    """
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(url)
+    WebDriverWait(driver, timeout, ignored_exceptions=(WebDriverException,)).until(
+        lambda d: d.execute_script(SETTLED))
+    driver.execute_script("return document.fonts ? document.fonts.ready.then(() => true) : true;")

@@ -152,10 +152,15 @@ def run_all_and_save(driver: Chrome, url: str, token: str, path: str, saved: Pat
     from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    driver.get(f"{url}/lab/tree/{path}?token={token}")
-    WebDriverWait(driver, 120).until(lambda d: d.execute_script(PROMPTS))
+    # A workspace of its own: no tab of an earlier chapter is restored beside this one.
+    workspace = Path(path).stem
+    driver.get(f"{url}/lab/workspaces/{workspace}/tree/{path}?token={token}")
+    name = Path(path).name
+    WebDriverWait(driver, 120).until(
+        lambda d: d.execute_script(CURRENT_TAB) == name and d.execute_script(PROMPTS))
     # The kernel is up once the status bar says Idle (not Starting/Unknown).
-    WebDriverWait(driver, 120).until(lambda d: d.execute_script(KERNEL_IDLE))
+    WebDriverWait(driver, 120, poll_frequency=1).until(
+        lambda d: kernel_idle(d, path))
     before = saved.stat().st_mtime_ns
     def started(d: Chrome) -> bool:
         return any(p == "[*]:" or p[1:-2].isdigit() for p in d.execute_script(PROMPTS) or [])
@@ -192,6 +197,33 @@ DIALOG = """
 const dialog = document.querySelector(".jp-Dialog");
 return dialog ? dialog.textContent : null;
 """
+# The label of the main area's current tab, e.g. "introduction.ipynb".
+CURRENT_TAB = """
+const tab = document.querySelector(".jp-MainAreaWidget-ContainerTab.lm-mod-current, "
+  + "#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current");
+return tab ? tab.querySelector(".lm-TabBar-tabLabel").textContent : null;
+"""
+
+
+def kernel_idle(driver: Chrome, path: str) -> bool:
+    """Whether the open notebook's kernel is idle; answers a "Select Kernel" dialog on the way.
+
+    JupyterLab asks for a kernel when it could not start the notebook's own by itself (on
+    a loaded machine, starting a session can fail once). The test answers as a reader
+    would: Python 3, the chapters' kernelspec.
+    """
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    dialog = driver.execute_script(DIALOG)
+    if dialog:
+        assert dialog.startswith("Select Kernel"), f"{path}: unexpected dialog: {dialog!r}"
+        Select(driver.find_element(By.CSS_SELECTOR, ".jp-Dialog select")).select_by_visible_text(
+            "Python 3 (ipykernel)")
+        driver.find_element(
+            By.XPATH, "//div[contains(@class, 'jp-Dialog')]//button[.//*[text()='Select']]").click()
+        return False
+    return driver.execute_script(KERNEL_IDLE)
 
 
 def save(driver: Chrome, path: str, saved: Path, before: int) -> None:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Iterator
 
 import pytest
 
-from browser import chromium, site_pages
+from browser import chromium, open_page, site_pages
 
 if TYPE_CHECKING:
     from selenium.webdriver import Chrome
@@ -93,11 +93,6 @@ def wide_driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chrome]:
 def narrow_driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chrome]:
     with chromium(tmp_path_factory.mktemp("chromium-1280"), width=1280) as chrome:
         yield chrome
-
-
-def open_page(driver: Chrome, url: str) -> None:
-    driver.get(url)
-    driver.execute_script("return document.fonts ? document.fonts.ready.then(() => true) : true;")
 
 
 def describe(items: list[dict]) -> str:

@@ -21,7 +21,7 @@ def test_bad_seeds_are_rejected(seed):
         runtime.set_seeds(seed)
 
 
-def test_cap_steps_limits_fit_and_evaluate_batches():
+def test_cap_steps_limits_fit_epochs_and_batches_and_evaluate_batches():
     model = keras.Sequential([keras.Input(shape=[2]), keras.layers.Dense(1)])
     model.compile(loss="mse", optimizer="sgd")
     x, y = np.zeros((64, 2)), np.zeros((64, 1))
@@ -30,7 +30,9 @@ def test_cap_steps_limits_fit_and_evaluate_batches():
     try:
         runtime.cap_steps(3)
         runtime.cap_steps(2)  # a second call replaces the cap, it does not stack wrappers
-        model.fit(x, y, batch_size=8, epochs=2, validation_data=(x, y), verbose=0, callbacks=[counter])
+        history = model.fit(x, y, batch_size=8, epochs=5, validation_data=(x, y), verbose=0,
+                            callbacks=[counter])
+        assert history.epoch == [0, 1]  # 2 epochs, not 5
         assert seen == [0, 1, 0, 1]  # 2 batches in each of the 2 epochs, not 8
         evaluated: list[int] = []
         model.evaluate(x, y, batch_size=8, verbose=0, callbacks=[keras.callbacks.LambdaCallback(
@@ -41,3 +43,17 @@ def test_cap_steps_limits_fit_and_evaluate_batches():
         keras.Model.evaluate = keras.Model.evaluate.__wrapped_uncapped__
     with pytest.raises(ValueError, match="`max_steps` must be a positive integer"):
         runtime.cap_steps(0)
+
+
+def test_compile_without_xla_overrides_jit_compile():
+    model = keras.Sequential([keras.Input(shape=[2]), keras.layers.Dense(1)])
+    try:
+        runtime.compile_without_xla()
+        runtime.compile_without_xla()  # idempotent: one wrapper, not two
+        assert not hasattr(keras.Model.compile.__wrapped_with_xla__, "__wrapped_with_xla__")
+        model.compile(loss="mse", optimizer="sgd", jit_compile=True)
+        assert model.jit_compile is False
+    finally:
+        keras.Model.compile = keras.Model.compile.__wrapped_with_xla__
+    model.compile(loss="mse", optimizer="sgd", jit_compile=True)
+    assert model.jit_compile is True

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Iterator
 import pytest
 import yaml
 
-from browser import SITE, chromium, site_pages, unavailable  # `origin`: tests/conftest.py
+from browser import SITE, chromium, open_page, site_pages, unavailable  # `origin`: tests/conftest.py
 
 if TYPE_CHECKING:
     from selenium.webdriver import Chrome
@@ -153,7 +153,7 @@ def save_full_page(driver: Chrome, path: Path) -> None:
 @pytest.mark.parametrize("page", site_pages())
 def test_page_renders_offline_with_maths_images_and_links(driver, origin, page):
     driver.get_log("browser")  # drop what an earlier page logged
-    driver.get(f"{origin}/{page}")
+    open_page(driver, f"{origin}/{page}")
     problems: list[str] = []
     mathjax = driver.execute_async_script(WAIT_FOR_MATHJAX)
     maths = driver.execute_script(MATH_STATE)
