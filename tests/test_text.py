@@ -123,8 +123,11 @@ def test_shuffle_is_seeded_and_evaluation_order_is_text_order():
     assert ordered == [ids[start] for start in range(0, 196, 4)]
 
 
-def _window_dataset_v1(ids, max_id, n_steps, shift, batch_size, shuffle_buffer, seed):
-    """The lecture's window/flat_map pipeline, as window_dataset was before issue 12."""
+def lecture_window_dataset(ids, max_id, n_steps, shift, batch_size, shuffle_buffer, seed):
+    """The lecture's window/flat_map pipeline, as window_dataset was before issue 12.
+
+    benchmarks/char_pipeline.py times it against window_dataset.
+    """
     window_length = n_steps + 1
     dataset = tf.data.Dataset.from_tensor_slices(ids)
     dataset = dataset.window(window_length, shift=shift, drop_remainder=True)
@@ -147,7 +150,7 @@ def test_window_dataset_matches_the_window_flat_map_pipeline(n_steps, shift, bat
     ids = rng.integers(0, 39, size=3_000 if shift == 1 else 30_000)
     new = window_dataset(ids, 39, n_steps=n_steps, shift=shift, batch_size=batch_size,
                          shuffle_buffer=shuffle_buffer, seed=seed)
-    old = _window_dataset_v1(ids, 39, n_steps, shift, batch_size, shuffle_buffer, seed)
+    old = lecture_window_dataset(ids, 39, n_steps, shift, batch_size, shuffle_buffer, seed)
     n_batches = 0
     for (X_new, Y_new), (X_old, Y_old) in zip(new, old, strict=True):
         assert X_new.dtype == X_old.dtype and Y_new.dtype == Y_old.dtype
