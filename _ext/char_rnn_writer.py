@@ -8,8 +8,9 @@ In a chapter (MyST)::
     :length: 300
     ```
 
-emits a seed-text box, a temperature slider (0.1 to 2), a length, an optional random
-seed, a Write button and an output area. The page that uses the directive, and only
+emits a seed-text box, a temperature slider (MIN_TEMPERATURE to MAX_TEMPERATURE, which
+the script reads from the slider), a length, an optional random seed, a Write button
+(Enter in a box presses it) and an output area. The page that uses the directive, and only
 that page, loads three files copied into ``_static/char_rnn_writer/``: the exported
 weights (``char_rnn_writer_weights``, default ``book/checkpoints/char_rnn.web.js``,
 written by ``python -m companion.export_char_rnn``), ``char_rnn_writer.js`` (the GRU in
@@ -37,9 +38,13 @@ OUT_FOLDER = "char_rnn_writer"  # inside the site's _static/
 WEIGHTS_NAME = "char_rnn.web.js"
 DEFAULTS = {"text": "ROMEO:", "temperature": 0.7, "length": 300}
 MAX_LENGTH = 2000
+# The temperatures the page offers: written into the slider's and the box's min/max, which
+# char_rnn_writer.js reads (the API, charRNN.generate, takes any temperature > 0).
+MIN_TEMPERATURE = 0.1
+MAX_TEMPERATURE = 2.0
 
 
-class char_rnn_writer(nodes.General, nodes.Element):  # noqa: N801 (docutils names nodes so)
+class char_rnn_writer(nodes.General, nodes.Element):
     """The widget; its attributes are the directive's options."""
 
 
@@ -49,8 +54,8 @@ def _temperature(argument: str | None) -> float:
         temperature = float(value)
     except ValueError:
         temperature = float("nan")
-    if not 0.1 <= temperature <= 2:
-        raise ValueError(f"expected a number from 0.1 to 2, received {value!r}")
+    if not MIN_TEMPERATURE <= temperature <= MAX_TEMPERATURE:
+        raise ValueError(f"expected a number from {MIN_TEMPERATURE:g} to {MAX_TEMPERATURE:g}, received {value!r}")
     return temperature
 
 
@@ -78,33 +83,40 @@ class CharRNNWriter(SphinxDirective):
 
 
 def widget_html(node_id: str, text: str, temperature: float, length: int) -> str:
-    """The widget's HTML; ``char_rnn_writer.js`` finds its parts by ``data-role``."""
+    """The widget's HTML; ``char_rnn_writer.js`` finds its parts by ``data-role``.
+
+    A form, so that Enter in a box presses Write (``novalidate``: the script checks the
+    values and says what is wrong in the field's words). The whole-number boxes are text
+    boxes, so that the script sees what the reader typed ("0x10", "1e2") and refuses it.
+    """
     ident = html.escape(node_id)
     esc = html.escape
+    limits = f'min="{MIN_TEMPERATURE:g}" max="{MAX_TEMPERATURE:g}" step="0.05" value="{temperature:g}"'
     return f"""
 <div class="char-rnn-writer" id="{ident}" data-state="loading">
+<form class="char-rnn-writer-form" novalidate>
 <div class="char-rnn-writer-controls">
 <label for="{ident}-text">Seed text</label>
 <textarea id="{ident}-text" data-role="text" rows="2" spellcheck="false">{esc(text)}</textarea>
 <label for="{ident}-temperature">Temperature</label>
 <div class="char-rnn-writer-temperature">
-<input type="range" data-role="temperature-slider" min="0.1" max="2" step="0.05" value="{temperature:g}"
- aria-label="Temperature slider">
-<input type="number" id="{ident}-temperature" data-role="temperature" min="0.1" max="2" step="0.05"
- value="{temperature:g}">
+<input type="range" data-role="temperature-slider" {limits} aria-label="Temperature slider">
+<input type="number" id="{ident}-temperature" data-role="temperature" {limits}>
 </div>
 <label for="{ident}-length">Characters to write</label>
-<input type="number" id="{ident}-length" data-role="length" min="1" max="{MAX_LENGTH}" step="1"
- value="{length}">
+<input type="text" id="{ident}-length" data-role="length" inputmode="numeric" data-max="{MAX_LENGTH}"
+ value="{length}" autocomplete="off">
 <label for="{ident}-seed">Random seed</label>
-<input type="text" id="{ident}-seed" data-role="seed" inputmode="numeric"
- placeholder="empty: a new sample" size="12">
+<input type="text" id="{ident}-seed" data-role="seed" inputmode="numeric" placeholder="empty: random"
+ autocomplete="off">
 </div>
-<button type="button" data-role="write" disabled>Write</button>
+<button type="submit" data-role="write" disabled>Write</button>
+</form>
 <p class="char-rnn-writer-message" data-role="message" role="alert" hidden></p>
 <pre class="char-rnn-writer-output" data-role="output" aria-live="polite"></pre>
-<p class="char-rnn-writer-status" data-role="status"></p>
+<p class="char-rnn-writer-status" data-role="status">Loading the model…</p>
 <noscript><p>The model writes in your browser: this needs JavaScript.</p></noscript>
+<p class="char-rnn-writer-print">The writer runs in the web version of this page.</p>
 </div>
 """
 

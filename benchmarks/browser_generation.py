@@ -17,18 +17,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from companion import runtime
+from companion import runs, runtime
+from companion.browser import SITE, chromium
+from companion.generation import OneStepGenerator
+from companion.train_char_rnn import load_checkpoint
 
-from companion import data, runs  # noqa: E402  (after companion.runtime, which quietens TensorFlow)
-from companion.generation import OneStepGenerator  # noqa: E402
-from companion.text import CharTokenizer  # noqa: E402
-from companion.train_char_rnn import build_char_model  # noqa: E402
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-from browser import SITE, chromium  # noqa: E402  (the browser tests' Chromium set-up)
-
-CHECKPOINT = ROOT / "book" / "checkpoints" / "char_rnn.weights.h5"
 PAGE = SITE / "book" / "char_rnn.html"
 
 # Seconds the page takes to write arguments[0] characters (median of arguments[3] runs).
@@ -59,10 +52,8 @@ def main() -> None:
     if not PAGE.is_file():
         sys.exit(f"No built page at {PAGE}: run `jupyter-book build .` first.")
     runtime.configure()
-    tokenizer = CharTokenizer(data.fetch(data.SHAKESPEARE).read_text())
-    model = build_char_model(tokenizer.max_id)
-    model.load_weights(CHECKPOINT)
-    generator = OneStepGenerator(model, tokenizer)
+    checkpoint = load_checkpoint()  # the one the book ships
+    generator = OneStepGenerator(checkpoint.model, checkpoint.tokenizer)
     generator.complete_text(args.prompt, 2, seed=0)  # warm-up: traces and compiles the step
     python_seconds = {}
     for n_chars in args.n_chars:

@@ -4,7 +4,8 @@ For each setting (batch size, window shift) it measures, in one run:
 
 - the pipeline alone (``window_dataset`` iterated without a model),
 - the lecture's pipeline alone (``dataset.window`` + ``flat_map``, one small dataset per
-  window; kept in ``tests/test_text.py``, which checks that both give the same batches),
+  window; ``companion.text.lecture_window_dataset``, which ``tests/test_text.py`` checks gives the
+  same batches),
 - training on batches already in memory (the model's own speed),
 - training on the pipeline itself (what the chapter does).
 
@@ -17,20 +18,18 @@ and training on it is as fast as training from memory.
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
-from companion import runtime
+import tensorflow as tf
 
-import tensorflow as tf  # noqa: E402  (after companion.runtime, which quietens TensorFlow)
-
-from companion import data, runs  # noqa: E402
-from companion.text import (N_STEPS, SHUFFLE_BUFFER, CharTokenizer,  # noqa: E402
-                            split_chronologically, window_dataset)
-from companion.train_char_rnn import build_char_model  # noqa: E402
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from test_text import lecture_window_dataset  # noqa: E402  (the lecture's pipeline)
+from companion import data, runs, runtime
+from companion.text import (
+    N_STEPS,
+    CharTokenizer,
+    lecture_window_dataset,
+    split_chronologically,
+    window_dataset,
+)
+from companion.train_char_rnn import build_char_model
 
 SETTINGS = ((32, 1), (256, 50), (256, 100))  # (batch size, shift): the lecture's, the checkpoint's, cpu
 
@@ -66,14 +65,14 @@ def main() -> None:
     print(f"{'batch':>6}{'shift':>6}{'lecture':>11}{'pipeline':>12}{'training':>10}"
           f"{'on pipeline':>13}{'pipeline / lecture':>20}{'pipeline / training':>21}")
     for batch_size, shift in SETTINGS:
-        def make() -> tf.data.Dataset:
+        def make(shift: int = shift, batch_size: int = batch_size) -> tf.data.Dataset:
             return window_dataset(train_ids, tokenizer.max_id, shift=shift,
                                   batch_size=batch_size).repeat()
 
         delivered = pipeline_rate(make(), args.steps, batch_size)
         lecture = pipeline_rate(
-            lecture_window_dataset(train_ids, tokenizer.max_id, N_STEPS, shift, batch_size,
-                                   SHUFFLE_BUFFER, 42).repeat(), args.steps, batch_size)
+            lecture_window_dataset(train_ids, tokenizer.max_id, shift=shift, batch_size=batch_size).repeat(),
+            args.steps, batch_size)
         in_memory = make().take(8).cache().repeat()
         consumed = training_rate(in_memory, args.steps, batch_size, tokenizer.max_id)
         end_to_end = training_rate(make(), args.steps, batch_size, tokenizer.max_id)

@@ -9,16 +9,10 @@ seed: prints both times, their ratio and the fraction of identical characters.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from companion import runtime
-
-from companion import data, runs  # noqa: E402  (after companion.runtime, which quietens TensorFlow)
-from companion.generation import OneStepGenerator, complete_text  # noqa: E402
-from companion.text import CharTokenizer  # noqa: E402
-from companion.train_char_rnn import build_char_model  # noqa: E402
-
-CHECKPOINT = Path(__file__).resolve().parent.parent / "book" / "checkpoints" / "char_rnn.weights.h5"
+from companion import runs, runtime
+from companion.generation import OneStepGenerator, complete_text
+from companion.train_char_rnn import load_checkpoint
 
 
 def main() -> None:
@@ -29,9 +23,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=42)
     args = parser.parse_args()
     runtime.configure()
-    tokenizer = CharTokenizer(data.fetch(data.SHAKESPEARE).read_text())
-    model = build_char_model(tokenizer.max_id)
-    model.load_weights(CHECKPOINT)
+    checkpoint = load_checkpoint()  # the one the book ships
+    model, tokenizer = checkpoint.model, checkpoint.tokenizer
     generator = OneStepGenerator(model, tokenizer)
     generator.complete_text(args.prompt, 2, seed=0)  # warm-up: traces the step function
     complete_text(model, tokenizer, args.prompt, 2, seed=0)  # warm-up: builds predict
@@ -40,8 +33,8 @@ def main() -> None:
         fast = generator.complete_text(args.prompt, **kwargs)
     with runs.timer() as slow_clock:
         slow = complete_text(model, tokenizer, args.prompt, **kwargs)
-    same = sum(a == b for a, b in zip(fast, slow)) / len(slow)
-    first_difference = next((i for i, (a, b) in enumerate(zip(fast, slow)) if a != b), None)
+    same = sum(a == b for a, b in zip(fast, slow, strict=True)) / len(slow)
+    first_difference = next((i for i, (a, b) in enumerate(zip(fast, slow, strict=True)) if a != b), None)
     print(f"{args.n_chars} characters after {args.prompt!r}, temperature {args.temperature}, "
           f"seed {args.seed}")
     print(f"lecture's complete_text : {slow_clock.seconds:8.2f} s "

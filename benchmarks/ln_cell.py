@@ -20,13 +20,11 @@ from __future__ import annotations
 
 import argparse
 
-from companion import runtime
+import keras
 
-import keras  # noqa: E402  (after companion.runtime, which quietens TensorFlow)
-
-from companion import runs  # noqa: E402
-from companion.cells import LNSimpleRNNCell  # noqa: E402
-from companion.series import generate_time_series, seq2seq_targets, split  # noqa: E402
+from companion import runs, runtime
+from companion.cells import LNSimpleRNNCell
+from companion.series import generate_time_series, seq2seq_targets, split
 
 
 def seq2seq(cell: str) -> keras.Model:

@@ -23,11 +23,10 @@ from __future__ import annotations
 import argparse
 import time
 
+import keras
+
 from companion import runtime
-
-import keras  # noqa: E402  (after companion.runtime, which quietens TensorFlow)
-
-from companion.series import generate_time_series, split  # noqa: E402
+from companion.series import generate_time_series, split
 
 SETTINGS = {  # name: (jit_compile, unroll, tuned batch size?)
     "Keras defaults (jit_compile='auto')": ("auto", False, False),

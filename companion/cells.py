@@ -9,21 +9,20 @@ equations against Keras. Shapes: ``x`` is ``[batch, features]``, states are
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import keras
 import numpy as np
+
+from companion.checks import integer_at_least
+
+__all__ = ["LNSimpleRNNCell", "gru_step", "lstm_step", "sigmoid", "simple_rnn_step", "unroll"]
 
 Array = np.ndarray
 
 
 def _check_units(units: object) -> int:
-    if isinstance(units, bool) or not isinstance(units, (int, np.integer)) or units < 1:
-        raise ValueError(
-            "Argument `units` must be a positive integer (the size of the state). "
-            f"Received: units={units!r}"
-        )
-    return int(units)
+    return integer_at_least("units", units, 1)  # the size of the state
 
 
 @keras.saving.register_keras_serializable(package="companion")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
-import numpy as np
+from companion.checks import integer_at_least, integers_at_least
+
+__all__ = ["receptive_field"]
 
 
 def receptive_field(kernel_size: int, dilation_rates: Sequence[int]) -> int:
@@ -21,20 +23,6 @@ def receptive_field(kernel_size: int, dilation_rates: Sequence[int]) -> int:
         The receptive field in time steps, e.g. 31 for kernel 2 and
         ``(1, 2, 4, 8) * 2`` (WaveNet as in the lecture).
     """
-    if isinstance(kernel_size, bool) or not isinstance(kernel_size, (int, np.integer)) or kernel_size < 1:
-        raise ValueError(
-            f"Argument `kernel_size` must be a positive integer. Received: kernel_size={kernel_size!r}"
-        )
-    if isinstance(dilation_rates, (str, bytes)) or not isinstance(dilation_rates, Sequence):
-        raise TypeError(
-            "Argument `dilation_rates` must be a sequence of positive integers, one per layer, "
-            f"e.g. (1, 2, 4, 8). Received: dilation_rates={dilation_rates!r}"
-        )
-    bad = [rate for rate in dilation_rates
-           if isinstance(rate, bool) or not isinstance(rate, (int, np.integer)) or rate < 1]
-    if not dilation_rates or bad:
-        raise ValueError(
-            "Argument `dilation_rates` must hold at least one positive integer (one per layer). "
-            f"Received: dilation_rates={tuple(dilation_rates)!r}"
-        )
-    return 1 + (int(kernel_size) - 1) * int(sum(dilation_rates))
+    kernel_size = integer_at_least("kernel_size", kernel_size, 1)
+    rates = integers_at_least("dilation_rates", dilation_rates, 1)
+    return 1 + (kernel_size - 1) * sum(rates)

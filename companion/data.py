@@ -21,9 +21,15 @@ import shutil
 import tarfile
 import tempfile
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO, Callable
+from typing import BinaryIO
+
+__all__ = [
+    "CACHE_DIR_ENV_VAR", "DATA_DIR_ENV_VAR", "IMDB", "OFFLINE_ENV_VAR", "SHAKESPEARE", "ChecksumError", "RemoteFile",
+    "UnsafeArchiveError", "cache_dir", "extract_tar", "fetch", "sha256sum"
+]
 
 DATA_DIR_ENV_VAR = "RNN_BOOK_DATA_DIR"
 CACHE_DIR_ENV_VAR = "RNN_BOOK_CACHE_DIR"

@@ -29,44 +29,19 @@ import json
 import sys
 from pathlib import Path
 
-from companion import runtime  # before TensorFlow
+import keras
+import numpy as np
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
+from companion import runtime
+from companion.train_char_rnn import DEFAULT_CHECKPOINT, load_checkpoint
 
-from companion import data  # noqa: E402
-from companion.text import CharTokenizer  # noqa: E402
-from companion.train_char_rnn import build_char_model  # noqa: E402
+__all__ = ["FORMAT", "MAX_BYTES", "export", "layer_entries", "main", "web_script"]
 
 FORMAT = "rnn-course/char-rnn-web/1"
 GLOBAL_NAME = "charRNNWeights"
 MAX_BYTES = 1_000_000
-DEFAULT_CHECKPOINT = Path("book") / "checkpoints" / "char_rnn"
-WEIGHTS_SUFFIX = ".weights.h5"
 HEADER = ("// The course's char-RNN for the browser. Written by `python -m companion.export_char_rnn`:"
           " do not edit.\n")
-
-
-def checkpoint_prefix(checkpoint: Path | str) -> Path:
-    """`checkpoint` as a path prefix (``book/checkpoints/char_rnn``), checking its three files exist.
-
-    Accepts the prefix or the ``.weights.h5`` file itself.
-
-    Raises:
-        FileNotFoundError: ``<prefix>.weights.h5``, ``.json`` or ``.csv`` is missing.
-    """
-    text = str(checkpoint)
-    prefix = Path(text.removesuffix(WEIGHTS_SUFFIX))
-    missing = [f"{prefix}{suffix}" for suffix in (WEIGHTS_SUFFIX, ".json", ".csv")
-               if not Path(f"{prefix}{suffix}").is_file()]
-    if missing:
-        raise FileNotFoundError(
-            f"Argument `checkpoint` must name a checkpoint written by companion.train_char_rnn "
-            f"(a prefix such as {str(DEFAULT_CHECKPOINT)!r}, with .weights.h5, .json and .csv). "
-            f"Received: checkpoint={text!r}; missing: {missing}. Run from the repository's root "
-            f"or pass --checkpoint."
-        )
-    return prefix
 
 
 def layer_entries(model: keras.Model) -> tuple[list[dict[str, object]], list[np.ndarray]]:
@@ -91,7 +66,7 @@ def layer_entries(model: keras.Model) -> tuple[list[dict[str, object]], list[np.
                 "name": f"gru_{index + 1}", "class": "GRU", "units": int(cell.units),
                 "reset_after": True, "gate_order": ["z", "r", "h"],
                 "activation": "tanh", "recurrent_activation": "sigmoid"}
-            names = ("kernel", "recurrent_kernel", "bias")
+            names: tuple[str, ...] = ("kernel", "recurrent_kernel", "bias")
         elif isinstance(layer, keras.layers.Dense) and last:
             supported = layer.use_bias and layer.activation is keras.activations.softmax
             entry = {"name": "dense", "class": "Dense", "units": int(layer.units), "activation": "softmax"}
@@ -165,24 +140,19 @@ def export(checkpoint: Path | str = DEFAULT_CHECKPOINT, out: Path | str | None =
     Returns:
         The path written.
     """
-    prefix = checkpoint_prefix(checkpoint)
-    out = Path(f"{prefix}.web.js") if out is None else Path(out)
-    if out.suffix != ".js":
+    if out is not None and Path(out).suffix != ".js":
         raise ValueError(
             f"Argument `out` must be a .js file (the page loads it with a <script> tag, which also "
             f"works from file://). Received: out={str(out)!r}"
         )
-    weights_file = Path(f"{prefix}{WEIGHTS_SUFFIX}")
-    meta = json.loads(Path(f"{prefix}.json").read_text())
-    epochs = len(Path(f"{prefix}.csv").read_text().strip().splitlines()) - 1  # minus the header
-    tokenizer = CharTokenizer(data.fetch(data.SHAKESPEARE).read_text())
-    model = build_char_model(tokenizer.max_id)
-    model.load_weights(weights_file)
-    script = web_script(model, tokenizer.vocabulary, {
+    loaded = load_checkpoint(checkpoint)
+    out = Path(f"{loaded.prefix}.web.js") if out is None else Path(out)
+    weights_file = loaded.weights_file
+    script = web_script(loaded.model, loaded.tokenizer.vocabulary, {
         "file": weights_file.name,
         "sha256": hashlib.sha256(weights_file.read_bytes()).hexdigest(),
-        "val_loss": meta["final"]["val_loss"],
-        "epochs": epochs,
+        "val_loss": loaded.meta["final"]["val_loss"],
+        "epochs": loaded.epochs,
     })
     if len(script) > MAX_BYTES:
         raise ValueError(

@@ -2,7 +2,11 @@
 
 Each function returns a new :class:`matplotlib.figure.Figure` (made with
 ``pyplot``, like :mod:`companion.plots`, so a chapter shows it with
-``plt.show()``). Nothing is random: the same call draws the same picture.
+``plt.show()``). Nothing is random: the same call draws the same picture. Like the plots,
+a diagram is at most :data:`companion.plots.MAX_WIDTH` inches wide at ``DPI``, so the page
+shows it at its own size, where its smallest text (8 pt) is 11 px. Every line is drawn in
+the direction its signal flows, which lets ``tests/test_figures.py`` read back the formula
+a diagram computes.
 
 Which chapter shows which diagram:
 
@@ -14,17 +18,27 @@ Which chapter shows which diagram:
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyBboxPatch
+from matplotlib.patheffects import AbstractPathEffect, withStroke
+
+from companion.checks import integer_at_least, integer_in, integers_at_least
+from companion.plots import DPI, MAX_WIDTH
+
+__all__ = [
+    "INK", "MUTED", "SEQUENCE_SHAPES", "gru_cell", "lstm_cell", "recurrent_layer", "recurrent_neuron",
+    "sequence_shapes", "text_windows", "wavenet_dilations", "windows"
+]
 
 Point = tuple[float, float]
 
 INK = "#1f3b57"
-MUTED = "#a3acb6"
+MUTED = "#86909c"  # ignored outputs, unused connections: 3.2:1 against white
+NOTE = "#5f6b78"  # annotations (gate names, "time"): 5.4:1 against white, for 8-9 pt text
 NEURON = "#cfe2f3"
 LAYER = "#d9ead3"
 GATE = "#fce5cd"
@@ -42,8 +56,9 @@ def _frame(ax: Axes, xlim: Point, ylim: Point) -> None:
 
 
 def _canvas(xlim: Point, ylim: Point, scale: float = 0.6) -> tuple[Figure, Axes]:
-    """A figure whose one axes fills it, `scale` inches per drawing unit."""
-    fig = plt.figure(figsize=((xlim[1] - xlim[0]) * scale, (ylim[1] - ylim[0]) * scale))
+    """A figure whose one axes fills it, `scale` inches per drawing unit (less if wider than MAX_WIDTH)."""
+    scale = min(scale, MAX_WIDTH / (xlim[1] - xlim[0]))
+    fig = plt.figure(figsize=((xlim[1] - xlim[0]) * scale, (ylim[1] - ylim[0]) * scale), dpi=DPI)
     ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
     _frame(ax, xlim, ylim)
     return fig, ax
@@ -54,15 +69,23 @@ def _text(ax: Axes, xy: Point, text: str, *, size: float = 10, color: str = INK,
     ax.text(*xy, text, ha=ha, va="center", fontsize=size, color=color)
 
 
-def _arrow(ax: Axes, points: Sequence[Point], *, color: str = INK) -> None:
-    """A polyline through `points`, with an arrow head at the last one."""
+def _arrow(ax: Axes, points: Sequence[Point], *, color: str = INK, bridge: bool = False) -> None:
+    """A polyline through `points` (in the signal's direction), with an arrow head at the last one.
+
+    With `bridge`, a white margin along the arrow cuts the lines it crosses: a crossing
+    where the two signals do not meet.
+    """
     *body, end = points
+    effects: list[AbstractPathEffect] = [withStroke(linewidth=6, foreground="white")] if bridge else []
     if len(body) > 1:
-        xs, ys = zip(*body)
-        ax.plot(xs, ys, color=color, linewidth=1.2, solid_capstyle="round")
-    ax.annotate("", xy=end, xytext=body[-1],
-                arrowprops={"arrowstyle": "-|>", "color": color, "linewidth": 1.2,
-                            "shrinkA": 0, "shrinkB": 0, "mutation_scale": 11})
+        xs, ys = zip(*body, strict=True)
+        ax.plot(xs, ys, color=color, linewidth=1.2, solid_capstyle="round", path_effects=effects,
+                zorder=2.5 if bridge else 2)
+    arrow = ax.annotate("", xy=end, xytext=body[-1],
+                        arrowprops={"arrowstyle": "-|>", "color": color, "linewidth": 1.2,
+                                    "shrinkA": 0, "shrinkB": 0, "mutation_scale": 11})
+    if arrow.arrow_patch is not None:
+        arrow.arrow_patch.set_path_effects(effects)
 
 
 def _circle(ax: Axes, center: Point, radius: float, *, face: str = NEURON, label: str = "",
@@ -139,7 +162,7 @@ def _chain(ax: Axes, xs: Sequence[float], cells: Sequence[CellDrawer],
     grey_outputs = list(grey_outputs) or [False] * len(xs)
     previous_edge: float | None = None
     for x, cell, source, target, grey_in, grey_out in zip(
-            xs, cells, inputs, outputs, grey_inputs, grey_outputs):
+            xs, cells, inputs, outputs, grey_inputs, grey_outputs, strict=True):
         half_w, half_h = cell(ax, x)
         if source is not None:
             colour = MUTED if grey_in else INK
@@ -156,7 +179,7 @@ def _chain(ax: Axes, xs: Sequence[float], cells: Sequence[CellDrawer],
 
 def _time_axis(ax: Axes, x_start: float, x_end: float) -> None:
     _arrow(ax, [(x_start, IN_Y - 0.45), (x_end, IN_Y - 0.45)], color=MUTED)
-    _text(ax, (x_end + 0.1, IN_Y - 0.45), "time", color=MUTED, ha="left", size=9)
+    _text(ax, (x_end + 0.1, IN_Y - 0.45), "time", color=NOTE, ha="left", size=9)
 
 
 def _folded(ax: Axes, x: float, half_w: float, half_h: float, source: str, target: str,
@@ -174,9 +197,7 @@ def _folded(ax: Axes, x: float, half_w: float, half_h: float, source: str, targe
 
 
 def _check_steps(steps: object) -> int:
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 2:
-        raise ValueError(f"Argument `steps` must be an integer >= 2. Received: steps={steps!r}")
-    return steps
+    return integer_at_least("steps", steps, 2)
 
 
 def recurrent_neuron(steps: int = 4) -> Figure:
@@ -205,8 +226,7 @@ def recurrent_layer(steps: int = 3, neurons: int = 5) -> Figure:
     (previous outputs) of equation (2) label the folded layer.
     """
     steps = _check_steps(steps)
-    if isinstance(neurons, bool) or not isinstance(neurons, int) or not 2 <= neurons <= 8:
-        raise ValueError(f"Argument `neurons` must be an integer in [2, 8]. Received: {neurons!r}")
+    neurons = integer_in("neurons", neurons, 2, 8)
     cell = _layer_cell(neurons)
     half_w = _layer_width(neurons) / 2
     x0 = half_w + 0.5
@@ -242,28 +262,28 @@ def sequence_shapes(steps: int = 4) -> Figure:
     xlim, ylim = (0.0, max(steps + 0.2, xs_pair[-1] + 0.4)), (IN_Y - 0.35, OUT_Y + 0.3)
     scale = 0.62
     fig, axes = plt.subplots(2, 2, figsize=(2 * xlim[1] * scale + 0.4,
-                                            2 * ((ylim[1] - ylim[0]) * scale + 0.4) + 0.2))
+                                            2 * ((ylim[1] - ylim[0]) * scale + 0.4) + 0.2), dpi=DPI)
     xs = [0.6 + index for index in range(steps)]
-    inputs = [_vec("x", str(index)) for index in range(steps)]
-    outputs = [_vec("y", str(index)) for index in range(steps)]
+    inputs: list[str | None] = [_vec("x", str(index)) for index in range(steps)]
+    outputs: list[str | None] = [_vec("y", str(index)) for index in range(steps)]
     first_only = [False] + [True] * (steps - 1)
-    panels = (
+    panels: tuple[tuple[list[str | None], Sequence[bool], Sequence[bool]], ...] = (
         (inputs, (), ()),
         (inputs, (), first_only[::-1]),
         ([r"$\mathbf{x}$"] * steps, (), ()),  # the same vector at every step
     )
-    for ax, (panel_inputs, grey_in, grey_out) in zip(axes.flat, panels):
+    for ax, (panel_inputs, grey_in, grey_out) in zip(axes.flat, panels, strict=False):  # 3 of 4 panels
         _chain(ax, xs, [_neuron_cell()] * steps, panel_inputs, outputs, grey_in, grey_out)
     pair = axes[1, 1]
     _chain(pair, xs_pair, [_neuron_cell()] * half + [_neuron_cell(STATE)] * half,
            inputs[:half] + [None] * half, [None] * half + outputs[:half])
-    _text(pair, (sum(xs_pair[:half]) / half, OUT_Y), "encoder", size=9, color=MUTED)
-    _text(pair, (sum(xs_pair[half:]) / half, IN_Y), "decoder", size=9, color=MUTED)
-    for ax, title in zip(axes.flat, SEQUENCE_SHAPES):
+    _text(pair, (sum(xs_pair[:half]) / half, OUT_Y), "encoder", size=9, color=NOTE)
+    _text(pair, (sum(xs_pair[half:]) / half, IN_Y), "decoder", size=9, color=NOTE)
+    for ax, title in zip(axes.flat, SEQUENCE_SHAPES, strict=True):
         ax.set_title(title, fontsize=10, color=INK)
         _frame(ax, xlim, ylim)
     fig.text(0.5, 0.01, "grey: ignored outputs", ha="center", fontsize=8,
-             color=MUTED)
+             color=NOTE)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     return fig
 
@@ -322,7 +342,7 @@ def lstm_cell() -> Figure:
     for xy, name in (((forget[0] - 0.3, top + 0.4), "forget gate"),
                      ((input_mul[0] + 0.3, input_mul[1] + 0.05), "input gate"),
                      ((output_mul[0] - 0.2, output_mul[1] - 0.45), "output gate")):
-        _text(ax, xy, name, size=8, color=MUTED, ha="left")
+        _text(ax, xy, name, size=8, color=NOTE, ha="left")
     return fig
 
 
@@ -330,13 +350,16 @@ def gru_cell() -> Figure:
     """The GRU cell: one state ``h`` (also the output), an update gate ``z`` and a reset gate ``r``.
 
     ``h_(t) = z * h_(t-1) + (1 - z) * g``, where ``g`` (tanh) sees ``x_(t)`` and
-    ``r * h_(t-1)``.
+    ``r * h_(t-1)``: the reset gate's multiplication taps ``h_(t-1)`` where it enters the
+    cell, before the update gate's. Its output crosses the update gate's line without
+    meeting it (a bridge).
     """
     fig, ax = _canvas((-0.1, 10.2), (-0.6, 5.9))
     _box(ax, (5.0, 3.0), 7.4, 4.9, face="#f7f9fb", zorder=0.5)
-    top, bus, x_line = 4.8, 1.25, 0.85
-    keep, add, reset, flip, blend = (3.0, top), (6.4, top), (5.3, 2.6), (4.6, 3.6), (6.4, 3.6)
-    layers = {"z": 3.0, "r": 4.2, "g": 6.4}
+    top, bus, x_line, drop, x_in = 4.8, 1.25, 0.85, 1.6, 2.1
+    layers = {"r": 2.7, "z": 4.1, "g": 6.4}
+    keep, add, reset = (layers["z"], top), (layers["g"], top), (layers["r"], 3.2)
+    flip, blend = (5.2, 3.9), (layers["g"], 3.9)
     # state: h_(t) = z * h_(t-1) + (1 - z) * g, also the output y_(t)
     _text(ax, (0.0, top), _vec("h", "t-1"), ha="left")
     _arrow(ax, [(0.75, top), (keep[0] - 0.22, top)])
@@ -345,20 +368,21 @@ def gru_cell() -> Figure:
     _text(ax, (9.35, top), _vec("h", "t"), ha="left")
     _arrow(ax, [(8.3, top), (8.3, 5.65)])
     _text(ax, (8.45, 5.6), _vec("y", "t"), ha="left")
-    # inputs: [h_(t-1), x_(t)] feed z and r; x_(t) and r * h_(t-1) feed g
-    ax.plot([1.8, 1.8, layers["r"]], [top, bus, bus], color=INK, linewidth=1.2)
-    _text(ax, (2.4, -0.35), _vec("x", "t"))
-    ax.plot([2.4, 2.4], [-0.1, bus], color=INK, linewidth=1.2)
-    _arrow(ax, [(2.4, x_line), (layers["g"], x_line), (layers["g"], 1.8)])
+    # inputs: h_(t-1) drops to the bus, where x_(t) joins it: [h_(t-1), x_(t)] feed r and z
+    ax.plot([drop, drop, layers["z"]], [top, bus, bus], color=INK, linewidth=1.2)
+    _text(ax, (x_in, -0.35), _vec("x", "t"))
+    ax.plot([x_in, x_in], [-0.1, bus], color=INK, linewidth=1.2)
+    _arrow(ax, [(x_in, x_line), (layers["g"], x_line), (layers["g"], 1.8)])
     for name, x in layers.items():
         if name != "g":
             _arrow(ax, [(x, bus), (x, 1.8)])
         _gate_layer(ax, (x, 2.0), "tanh" if name == "g" else "sigmoid", _vec(name, "t"))
-    _arrow(ax, [(reset[0], top), (reset[0], reset[1] + 0.22)])
-    _arrow(ax, [(layers["r"], 2.2), (layers["r"], reset[1]), (reset[0] - 0.22, reset[1])])
-    _arrow(ax, [(reset[0] + 0.22, reset[1]), (5.8, reset[1]), (5.8, 2.0),
-                (layers["g"] - 0.31, 2.0)])
-    _arrow(ax, [(layers["z"], 2.2), (keep[0], keep[1] - 0.22)])
+    # reset: r * h_(t-1), from h_(t-1) before x_(t) joins it, into g
+    _arrow(ax, [(drop, reset[1]), (reset[0] - 0.22, reset[1])])
+    _arrow(ax, [(layers["r"], 2.2), (reset[0], reset[1] - 0.22)])
+    _arrow(ax, [(reset[0] + 0.22, reset[1]), (5.7, reset[1]), (5.7, 2.0), (layers["g"] - 0.31, 2.0)])
+    # update: z keeps z * h_(t-1), and 1 - z of g fills the rest
+    _arrow(ax, [(layers["z"], 2.2), (keep[0], keep[1] - 0.22)], bridge=True)
     _arrow(ax, [(layers["z"], flip[1]), (flip[0] - 0.22, flip[1])])
     _arrow(ax, [(flip[0] + 0.22, flip[1]), (blend[0] - 0.22, blend[1])])
     _arrow(ax, [(layers["g"], 2.2), (blend[0], blend[1] - 0.22)])
@@ -366,8 +390,8 @@ def gru_cell() -> Figure:
     for center, symbol in ((keep, "x"), (add, "+"), (reset, "x"), (blend, "x"), (flip, "1-")):
         _op(ax, center, symbol)
     for xy, name in (((keep[0] - 0.3, top + 0.4), "update gate"),
-                     ((reset[0] + 0.2, reset[1] + 0.45), "reset gate")):
-        _text(ax, xy, name, size=8, color=MUTED, ha="left")
+                     ((reset[0] + 0.25, reset[1] + 0.32), "reset gate")):
+        _text(ax, xy, name, size=8, color=NOTE, ha="left")
     return fig
 
 
@@ -379,12 +403,7 @@ def wavenet_dilations(dilations: Sequence[int] = (1, 2, 4, 8), steps: int = 16) 
     receptive field of ``1 + sum(dilations)`` inputs.
     """
     steps = _check_steps(steps)
-    if not dilations or any(isinstance(d, bool) or not isinstance(d, int) or d < 1
-                            for d in dilations):
-        raise ValueError(
-            f"Argument `dilations` must be a non-empty sequence of positive integers. "
-            f"Received: dilations={dilations!r}"
-        )
+    dilations = integers_at_least("dilations", dilations, 1)
     fig, ax = _canvas((-1.9, steps + 2.9), (-0.4, len(dilations) + 0.4), scale=0.42)
     # which nodes feed the last output: walk down from the top
     reached = [{steps - 1}]
@@ -418,11 +437,12 @@ def windows(text: str, window_length: int, shift: int) -> list[str]:
         >>> windows("abcdefg", window_length=4, shift=2)
         ['abcd', 'cdef']
     """
-    if not isinstance(text, str) or not text:
-        raise ValueError(f"Argument `text` must be a non-empty string. Received: {text!r}")
-    for name, value in (("window_length", window_length), ("shift", shift)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"Argument `{name}` must be a positive integer. Received: {value!r}")
+    if not isinstance(text, str):
+        raise TypeError(f"Argument `text` must be a string. Received: text of type {type(text).__name__}")
+    if not text:
+        raise ValueError("Argument `text` must be a non-empty string. Received: ''")
+    window_length = integer_at_least("window_length", window_length, 1)
+    shift = integer_at_least("shift", shift, 1)
     if window_length > len(text):
         raise ValueError(
             f"Argument `window_length` ({window_length}) is longer than the text "

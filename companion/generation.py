@@ -32,6 +32,8 @@ import tensorflow as tf
 from companion.checks import integer_at_least
 from companion.text import CharTokenizer
 
+__all__ = ["OneStepGenerator", "check_model", "complete_text", "next_char", "rescaled_logits", "sampling_distribution"]
+
 _PER_STEP_LAYERS = (keras.layers.Dense, keras.layers.Dropout, keras.layers.Activation)
 SAMPLING_OP_SEED = 42
 
@@ -177,13 +179,13 @@ class OneStepGenerator:
         (``[1, max_id]`` each), and the new states.
         """
         x = tf.one_hot(class_id, self.tokenizer.max_id)  # [1, max_id]
-        states, new_states = list(states), []
+        remaining, new_states = list(states), []
         for layer in self._layers:
             if isinstance(layer, keras.layers.RNN):
                 # GRU: h; LSTM: h and c
                 n_states = len(tf.nest.flatten(layer.cell.state_size))
-                x, layer_states = layer.cell(x, states[:n_states], training=False)
-                states = states[n_states:]
+                x, layer_states = layer.cell(x, remaining[:n_states], training=False)
+                remaining = remaining[n_states:]
                 new_states.extend(tf.nest.flatten(layer_states))
             else:
                 x = layer(x, training=False)

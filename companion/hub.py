@@ -17,8 +17,8 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import keras
 import numpy as np
@@ -26,7 +26,12 @@ import tensorflow as tf
 import tensorflow_hub
 
 from companion import data
-from companion.imdb import check_string_batch
+from companion.checks import check_string_batch
+
+__all__ = [
+    "NNLM_EN_DIM50", "TOKENS_FILE", "HubTextEmbedding", "SentenceEmbedding", "build_text_embedding_module",
+    "glove_module", "load_glove"
+]
 
 NNLM_EN_DIM50 = "https://tfhub.dev/google/tf2-preview/nnlm-en-dim50/1"
 GLOVE_MODULE_NAME = "glove-6b-50d-sqrtn-hub"

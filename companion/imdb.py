@@ -12,15 +12,17 @@ import gzip
 import tarfile
 import zlib
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping, Sequence
 
 import keras
 import tensorflow as tf
 
 from companion import data
-from companion.checks import integer_at_least
+from companion.checks import check_string_batch, integer_at_least
+
+__all__ = ["Vocabulary", "WordIndex", "count_words", "extract_imdb", "load_split", "preprocess"]
 
 CLASS_NAMES = ("neg", "pos")
 SPLITS = ("train", "test")
@@ -102,28 +104,6 @@ def load_split(root: Path, split: str, seed: int | None = DEFAULT_SEED) -> tf.da
         n_reviews = int(dataset.cardinality())
         dataset = dataset.shuffle(n_reviews, seed=seed, reshuffle_each_iteration=False)
     return dataset
-
-
-def check_string_batch(name: str, value: object) -> tf.Tensor:
-    """`value` as a non-empty 1-D string tensor, or a Keras-style error."""
-    try:
-        tensor = tf.convert_to_tensor(value)
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"Argument `{name}` must be a 1-D batch of strings. Received: {value!r}"
-        ) from None
-    if tensor.shape.rank != 1:
-        raise ValueError(
-            f"Argument `{name}` must be a 1-D batch of strings [batch]. Received shape "
-            f"{tensor.shape}, e.g. tf.constant([\"first text\", \"second text\"])."
-        )
-    if tensor.shape[0] == 0:
-        raise ValueError(f"Argument `{name}` is empty: pass at least one string.")
-    if tensor.dtype != tf.string:
-        raise TypeError(
-            f"Argument `{name}` must hold strings. Received dtype {tensor.dtype.name}."
-        )
-    return tensor
 
 
 def preprocess(X_batch: tf.Tensor, y_batch: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
@@ -256,14 +236,11 @@ class WordIndex:
     _id_to_word: dict[int, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        bad = [(word, rank) for word, rank in self.word_index.items()
-               if not isinstance(word, str) or isinstance(rank, bool) or not isinstance(rank, int)
-               or rank < 1]
-        if bad:
-            raise ValueError(
-                "Argument `word_index` must map words (str) to ranks (int >= 1). "
-                f"Received entries: {bad[:3]}"
-            )
+        for word, rank in self.word_index.items():
+            if not isinstance(word, str):
+                raise TypeError(f"Argument `word_index` must map words (str) to ranks (int >= 1). "
+                                f"Received the key {word!r}")
+            integer_at_least(f"word_index[{word!r}]", rank, 1)  # the rank of `word`
         id_to_word = {rank + INDEX_FROM: word for word, rank in self.word_index.items()}
         id_to_word.update({0: PAD, SOS_ID: SOS, UNK_ID: UNK})
         object.__setattr__(self, "_id_to_word", id_to_word)

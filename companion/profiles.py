@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 
+__all__ = ["DEFAULT_PROFILE", "MAX_STEPS_ENV_VAR", "PROFILE_ENV_VAR", "PROFILES", "Profile", "get_profile", "max_steps"]
+
 PROFILE_ENV_VAR = "RNN_BOOK_PROFILE"
 DEFAULT_PROFILE = "cpu"
 MAX_STEPS_ENV_VAR = "RNN_BOOK_MAX_STEPS"

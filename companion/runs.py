@@ -4,8 +4,8 @@ The ledger checks each model's error against the lecture; this log adds what a
 comparison also needs, the parameter count and the training time on this
 machine, so a later chapter can tabulate models trained in earlier ones. It is
 stored next to the ledger's results, in ``results/<profile>-runs.json``, under
-the ledger's rules: kept in this process always, written to the file only with
-``RNN_BOOK_RECORD=1`` (see :mod:`companion.ledger`).
+the same rules: kept in this process always, written to the file only with
+``RNN_BOOK_RECORD=1`` (see :mod:`companion.storage`).
 Timings vary from run to run: show them only in cells tagged ``nbval-ignore-output``.
 """
 
@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from pathlib import Path
-from typing import Iterator
 
 import keras
 
-from companion.ledger import read_json, results_dir, update_json
-from companion.profiles import get_profile
+from companion.storage import read_json, results_path, update_json
+
+__all__ = ["Clock", "Run", "load", "log", "markdown_table", "ranking", "timer"]
+
+RUNS_SUFFIX = "-runs"
 
 
 @dataclass(frozen=True)
@@ -31,10 +33,6 @@ class Run:
     mse: float
     params: int
     seconds: float
-
-
-def _path(profile: str) -> Path:
-    return results_dir() / f"{get_profile(profile).name}-runs.json"
 
 
 @dataclass
@@ -57,8 +55,8 @@ def timer() -> Iterator[Clock]:
 
 def load(profile: str | None = None) -> dict[str, Run]:
     """Logged runs of `profile` (default: ``RNN_BOOK_PROFILE``), by model name."""
-    path = _path(get_profile(profile).name)
-    return {name: Run(**fields) for name, fields in read_json(path).items()}  # type: ignore[arg-type]
+    stored = read_json(results_path(profile, RUNS_SUFFIX))
+    return {name: Run(**fields) for name, fields in stored.items()}  # type: ignore[arg-type]
 
 
 def log(name: str, model: keras.Model, mse: float, seconds: float, profile: str | None = None) -> None:
@@ -87,7 +85,7 @@ def log(name: str, model: keras.Model, mse: float, seconds: float, profile: str 
                 f"Argument `{key}` must be a finite number >= 0. Received: {key}={value!r}"
             )
     run = Run(float(f"{mse:.6g}"), int(model.count_params()), round(float(seconds), 1))
-    update_json(_path(get_profile(profile).name), {name: asdict(run)})
+    update_json(results_path(profile, RUNS_SUFFIX), {name: asdict(run)})
 
 
 def ranking(names: list[str], profile: str | None = None) -> list[tuple[str, Run]]:
@@ -96,7 +94,7 @@ def ranking(names: list[str], profile: str | None = None) -> list[tuple[str, Run
     missing = [name for name in names if name not in runs]
     if missing:
         raise KeyError(
-            f"No logged run for {missing} in {_path(get_profile(profile).name)}. "
+            f"No logged run for {missing} in {results_path(profile, RUNS_SUFFIX)}. "
             "Execute the chapters that train them first."
         )
     return sorted(((name, runs[name]) for name in names), key=lambda item: item[1].mse)

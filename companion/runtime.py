@@ -1,7 +1,7 @@
 """Quiet, seeded TensorFlow runs (repeatable on one machine): seeding and log levels in one call.
 
-Import this module *before* TensorFlow or Keras: it lowers TensorFlow's C++ log
-level, which only takes effect if set before TensorFlow loads.
+Importing it (like any companion module) before TensorFlow keeps TensorFlow's C++ logs quiet:
+``companion/__init__.py`` sets the environment defaults that TensorFlow reads when it loads.
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ import os
 import random
 import sys
 import warnings
-from typing import Iterator
+from collections.abc import Iterator
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+from companion.checks import integer_at_least
+
+__all__ = ["DEFAULT_SEED", "cap_steps", "compile_without_xla", "configure", "native_stderr_silenced", "set_seeds"]
 
 DEFAULT_SEED = 42
 
@@ -30,10 +31,7 @@ def set_seeds(seed: int = DEFAULT_SEED) -> None:
     draws the same initial weights, shuffles and dropout masks (another CPU
     type draws the same ones, but learned values still move: see configure).
     """
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(
-            f"Argument `seed` must be a non-negative integer. Received: seed={seed!r}"
-        )
+    seed = integer_at_least("seed", seed, 0)
     import keras
     import numpy as np
 
@@ -135,10 +133,7 @@ def cap_steps(max_steps: int) -> None:
     ``evaluate`` (a smaller value given by the chapter is kept); ``predict`` is
     untouched. Idempotent.
     """
-    if isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 1:
-        raise ValueError(
-            f"Argument `max_steps` must be a positive integer. Received: max_steps={max_steps!r}"
-        )
+    max_steps = integer_at_least("max_steps", max_steps, 1)
     import keras
 
     def capped(value: int | None) -> int:

@@ -10,6 +10,8 @@ import numpy as np
 
 from companion.checks import integer_at_least
 
+__all__ = ["generate_time_series", "last_time_step_mse", "next_values_targets", "seq2seq_targets", "split"]
+
 SPLIT_SIZES = (7000, 2000, 1000)
 
 
@@ -57,7 +59,7 @@ def split(array: np.ndarray, sizes: tuple[int, ...] = SPLIT_SIZES) -> tuple[np.n
             f"(sizes={sizes}). Received shape {array.shape}."
         )
     bounds = np.cumsum((0, *sizes))
-    return tuple(array[start:stop] for start, stop in zip(bounds[:-1], bounds[1:]))
+    return tuple(array[start:stop] for start, stop in zip(bounds[:-1], bounds[1:], strict=True))
 
 
 def _check_series(series: np.ndarray, n_steps: int, ahead: int) -> np.ndarray:

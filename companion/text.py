@@ -13,12 +13,17 @@ Shapes: a text of ``n`` characters encodes to ``[n]``; batches of windows are
 from __future__ import annotations
 
 from collections import Counter
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import tensorflow as tf
 
 from companion.checks import integer_at_least
+
+__all__ = [
+    "N_STEPS", "CharTokenizer", "lecture_window_dataset", "split_chronologically", "stateful_dataset",
+    "stateful_windows", "window_dataset"
+]
 
 N_STEPS = 100
 SHUFFLE_BUFFER = 10_000
@@ -227,6 +232,39 @@ def window_dataset(
     dataset = dataset.map(_inputs_and_targets(max_id),
                           num_parallel_calls=tf.data.AUTOTUNE)
     return dataset.prefetch(tf.data.AUTOTUNE)
+
+
+def lecture_window_dataset(
+    ids: np.ndarray,
+    max_id: int,
+    n_steps: int = N_STEPS,
+    shift: int = 1,
+    batch_size: int = 32,
+    shuffle_buffer: int | None = SHUFFLE_BUFFER,
+    seed: int | None = 42,
+) -> tf.data.Dataset:
+    """The lecture's pipeline: ``window`` + ``flat_map`` (one small dataset per window), then the same steps.
+
+    A reference, as the NumPy cells of :mod:`companion.cells` are: it yields the same
+    batches as :func:`window_dataset` (``tests/test_text.py`` checks it), which cuts
+    whole batches out of the text instead and is the one the chapters use;
+    ``benchmarks/char_pipeline.py`` times the two. Arguments as :func:`window_dataset`
+    (`shuffle_buffer` ``None`` keeps text order, `seed` seeds the shuffle).
+
+    Returns:
+        A dataset of ``(X [batch, n_steps, max_id] float32, Y [batch, n_steps] int)``.
+    """
+    ids = _check_ids(ids, max_id)
+    window_length = integer_at_least("n_steps", n_steps, 1) + 1
+    dataset = tf.data.Dataset.from_tensor_slices(ids)
+    dataset = dataset.window(window_length, shift=integer_at_least("shift", shift, 1), drop_remainder=True)
+    dataset = dataset.flat_map(lambda window: window.batch(window_length))
+    if shuffle_buffer is not None:
+        dataset = dataset.shuffle(integer_at_least("shuffle_buffer", shuffle_buffer, 1), seed=seed)
+    dataset = dataset.batch(integer_at_least("batch_size", batch_size, 1))
+    dataset = dataset.map(lambda windows: (windows[:, :-1], windows[:, 1:]))
+    dataset = dataset.map(lambda X_batch, Y_batch: (tf.one_hot(X_batch, depth=max_id), Y_batch))
+    return dataset.prefetch(1)
 
 
 def stateful_windows(ids: np.ndarray, n_steps: int = N_STEPS,

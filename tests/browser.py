@@ -1,8 +1,10 @@
 """Headless Chromium for the browser tests (the site, the char-RNN page, JupyterLab).
 
-Debian's ``chromium`` and ``chromium-driver`` packages (``.ci/run`` installs them).
-Every host but loopback fails to resolve, so a fetch from a CDN shows as a console
-error: the pages must work offline.
+The browser itself is ``companion.browser.chromium`` (Debian's ``chromium`` and
+``chromium-driver``; every host but loopback fails to resolve, so a fetch from a CDN
+shows as a console error: the pages must work offline); here a missing one skips the
+test, or fails it under ``CI``. The tests of the built site are opt-in: mark them
+``requires_built_site`` (run with ``RNN_BOOK_SITE_TEST=1`` after ``jupyter-book build . -W``).
 """
 
 from __future__ import annotations
@@ -11,27 +13,30 @@ import contextlib
 import functools
 import http.server
 import os
-import shutil
+import re
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import pytest
+
+from companion import browser as companion_browser
 
 if TYPE_CHECKING:
     from selenium.webdriver import Chrome
 
 # The built site (jupyter-book build .); RNN_BOOK_SITE_DIR points elsewhere (--path-output).
-SITE = Path(os.environ.get("RNN_BOOK_SITE_DIR")
-            or Path(__file__).resolve().parent.parent / "_build" / "html")
-BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-CHROMIUM_FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-dev-shm-usage",
-    # Every host but the test server fails to resolve: a CDN fetch shows as an error.
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+SITE = companion_browser.SITE
+ENABLE_VAR = "RNN_BOOK_SITE_TEST"
+# The opt-in of every browser test of the built site (a browser run takes a while).
+requires_built_site = pytest.mark.skipif(
+    os.environ.get(ENABLE_VAR) != "1",
+    reason=f"browser test of the built site: run `jupyter-book build . -W`, then set {ENABLE_VAR}=1",
 )
+# The two screens a reader uses: a desktop window and a phone (iPhone 12-15: 390 x 844).
+DESKTOP = (1400, 900)
+PHONE = (390, 844)
 
 
 def unavailable(reason: str) -> NoReturn:
@@ -44,42 +49,15 @@ def unavailable(reason: str) -> NoReturn:
 @contextlib.contextmanager
 def chromium(profile_dir: Path, width: int = 1280, height: int = 1024,
              file_access: bool = False) -> Iterator[Chrome]:
-    """Headless Chromium driven by Selenium, with a fresh profile and console logging.
-
-    Args:
-        profile_dir: an empty folder for the browser's profile.
-        width, height: the window's size in CSS pixels.
-        file_access: let ``file://`` pages load other ``file://`` files.
-
-    Skips (fails under ``CI``) where Chromium or chromedriver is missing.
-    """
-    browser = next((path for name in BROWSERS if (path := shutil.which(name))), None)
-    # GitHub's Ubuntu runners keep their chromedriver in the folder $CHROMEWEBDRIVER names.
-    chromedriver = shutil.which("chromedriver") or shutil.which(
-        "chromedriver", path=os.environ.get("CHROMEWEBDRIVER", ""))
-    if browser is None or chromedriver is None:
-        unavailable("Chromium and chromedriver are not installed (Debian: apt-get install "
-                    "chromium chromium-driver)")
-    try:
-        from selenium import webdriver
-    except ImportError:
-        unavailable("selenium is not installed: pip install -e '.[dev]'")
-    options = webdriver.ChromeOptions()
-    options.binary_location = browser
-    flags = [*CHROMIUM_FLAGS, f"--window-size={width},{height}", f"--user-data-dir={profile_dir}"]
-    if file_access:
-        flags.append("--allow-file-access-from-files")
-    for flag in flags:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    chrome = webdriver.Chrome(options=options,
-                              service=webdriver.ChromeService(executable_path=chromedriver))
-    try:
-        chrome.set_page_load_timeout(60)
-        chrome.set_script_timeout(60)
+    """``companion.browser.chromium`` (headless, a fresh profile, console logging; below 500 px
+    wide, a phone's screen), skipped (failed under ``CI``) where Chromium, chromedriver or
+    selenium is missing."""
+    with contextlib.ExitStack() as stack:
+        try:
+            chrome = stack.enter_context(companion_browser.chromium(profile_dir, width, height, file_access))
+        except companion_browser.BrowserUnavailable as error:
+            unavailable(str(error))
         yield chrome
-    finally:
-        chrome.quit()
 
 
 def site_pages() -> list[str]:
@@ -90,8 +68,15 @@ def site_pages() -> list[str]:
                   if not path.relative_to(SITE).parts[0].startswith("_"))
 
 
+def content_pages() -> list[str]:
+    """``site_pages()`` but the redirects (Sphinx's ``index.html`` sends to the first chapter)."""
+    return [page for page in site_pages()
+            if not re.search(r"<meta[^>]+http-equiv=[\"']?refresh", (SITE / page).read_text(
+                encoding="utf-8"), re.IGNORECASE)]
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -136,3 +121,17 @@ def open_page(driver: Chrome, url: str, timeout: float = 30) -> None:
     WebDriverWait(driver, timeout, ignored_exceptions=(WebDriverException,)).until(
         lambda d: d.execute_script(SETTLED))
     driver.execute_script("return document.fonts ? document.fonts.ready.then(() => true) : true;")
+
+
+# Resolves once MathJax has typeset the page: "ok", "absent" (not loaded) or "failed: ...".
+WAIT_FOR_MATHJAX = """
+const done = arguments[arguments.length - 1];
+const startup = window.MathJax && window.MathJax.startup;
+if (!startup || !startup.promise) { done("absent"); }
+else { startup.promise.then(() => done("ok"), (error) => done("failed: " + error)); }
+"""
+
+
+def wait_for_mathjax(driver: Chrome) -> str:
+    """Waits until MathJax has typeset the page: ``"ok"``, ``"absent"`` or ``"failed: ..."``."""
+    return driver.execute_async_script(WAIT_FOR_MATHJAX)

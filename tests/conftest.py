@@ -1,12 +1,19 @@
-"""Fixtures shared by the browser tests of the built site (test_site.py, test_readable_pages.py)."""
+"""Fixtures shared by the browser tests of the built site (test_site.py, test_readable_pages.py,
+test_accessibility.py)."""
 
 from __future__ import annotations
 
-from typing import Iterator
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 import pytest
 
-from browser import serve_site
+from browser import DESKTOP, PHONE, chromium, serve_site
+
+if TYPE_CHECKING:
+    from selenium.webdriver import Chrome
 
 
 @pytest.fixture(scope="session")
@@ -14,3 +21,46 @@ def origin() -> Iterator[str]:
     """The built site (``_build/html``) served on loopback, as ``http://127.0.0.1:PORT``."""
     with serve_site() as url:
         yield url
+
+
+class Browsers:
+    """One headless Chromium per screen size, started when first asked for, kept for the session."""
+
+    def __init__(self, stack: contextlib.ExitStack, folder: Path) -> None:
+        self._stack = stack
+        self._folder = folder
+        self._drivers: dict[tuple[int, int], Chrome] = {}
+
+    def at(self, width: int, height: int) -> Chrome:
+        """The browser whose screen is `width` x `height` CSS pixels."""
+        if (width, height) not in self._drivers:
+            self._drivers[width, height] = self._stack.enter_context(
+                chromium(self._folder / f"{width}x{height}", width=width, height=height))
+        return self._drivers[width, height]
+
+
+@pytest.fixture(scope="session")
+def browsers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browsers]:
+    with contextlib.ExitStack() as stack:
+        yield Browsers(stack, tmp_path_factory.mktemp("chromium"))
+
+
+class Screen(NamedTuple):
+    """A browser and the size of its screen in CSS pixels."""
+
+    driver: Chrome
+    width: int
+    height: int
+
+    def __str__(self) -> str:
+        return f"{self.width}x{self.height}"
+
+
+@pytest.fixture(scope="session", params=[DESKTOP, PHONE], ids=lambda size: f"{size[0]}x{size[1]}")
+def screen(request: pytest.FixtureRequest, browsers: Browsers) -> Screen:
+    """The browser of a desktop window (1400 x 900), then of a phone (390 x 844).
+
+    Session-scoped, so pytest runs every test that takes it at one size before the other:
+    each size starts one browser.
+    """
+    return Screen(browsers.at(*request.param), *request.param)

@@ -3,10 +3,11 @@
 repo2docker reads only binder/ when it exists; ``environment.yml`` is installed before
 the repository is copied in, so it must not install the repository itself (a ``pip:``
 entry such as ``-e .`` fails there); ``postBuild`` is an executable script run from the
-repository's root afterwards. The last test runs postBuild unchanged in a fresh virtual
-environment on a copy of the repository, with ``PIP_NO_DEPS=1`` (pip's ``--no-deps``:
-TensorFlow would take minutes) and the dev environment's packages visible behind the
-fresh ones (for ``jupytext_config``), with Jupyter's settings in a temporary folder.
+repository's root afterwards; it installs the course at requirements/lock.txt's versions.
+The last test runs postBuild unchanged in a fresh virtual environment on a copy of the
+repository, with ``PIP_NO_DEPS=1`` (pip's ``--no-deps``: TensorFlow would take minutes)
+and the dev environment's packages visible behind the fresh ones (for
+``jupytext_config``), with Jupyter's settings in a temporary folder.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import re
 import shutil
 import site
 import subprocess
-import sys
 import tomllib
 import venv
 from pathlib import Path
@@ -53,7 +53,7 @@ def test_postbuild_is_an_executable_script_that_installs_the_course():
     assert os.access(post, os.X_OK), "postBuild must be executable (chmod +x)"
     text = post.read_text()
     assert text.startswith("#!/usr/bin/env bash\n") and "set -euo pipefail" in text
-    assert re.search(r'pip install .*-e "\.\[chapters,lab\]"', text), text
+    assert re.search(r'pip install .*-c requirements/lock\.txt -e "\.\[chapters,lab\]"', text), text
 
 
 def test_postbuild_succeeds_in_a_fresh_environment(tmp_path):
@@ -61,7 +61,7 @@ def test_postbuild_succeeds_in_a_fresh_environment(tmp_path):
     course.mkdir()
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, course)
-    for name in ("companion", "binder"):
+    for name in ("companion", "binder", "requirements"):
         shutil.copytree(ROOT / name, course / name, ignore=shutil.ignore_patterns("__pycache__"))
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)

@@ -1,14 +1,9 @@
 """_ext/author_year_labels.py and _ext/exercise_numbers.py: reference labels and exercise numbers."""
 
-import sys
-from pathlib import Path
-
 from pybtex.database import parse_string
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "_ext"))
-
-from author_year_labels import AuthorYearLabelStyle, author_year  # noqa: E402
-from exercise_numbers import renumber  # noqa: E402
+from author_year_labels import AuthorYearLabelStyle, author_year  # _ext/ (pytest's pythonpath)
+from exercise_numbers import renumber
 
 BIB = r"""
 @article{one, author = {Hochreiter, Sepp}, title = {A}, year = {1991}}

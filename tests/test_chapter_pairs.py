@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import jupytext
+import nbformat
 import pytest
 
 BOOK = Path(__file__).resolve().parent.parent / "book"
@@ -13,14 +14,17 @@ def test_there_are_chapters():
     assert len(NOTEBOOKS) >= 3
 
 
+def cell_kinds_sources_tags(notebook: nbformat.NotebookNode) -> list[tuple[str, str, list[str]]]:
+    return [(c.cell_type, c.source.strip(), c.metadata.get("tags", [])) for c in notebook.cells]
+
+
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
 def test_pair_is_in_sync(notebook):
     source = notebook.with_suffix(".md")
     assert source.exists(), f"{notebook.name} has no paired {source.name}: run `jupytext --sync {notebook}`"
     from_md = jupytext.read(source)
     from_ipynb = jupytext.read(notebook)
-    cells = lambda nb: [(c.cell_type, c.source.strip(), c.metadata.get("tags", [])) for c in nb.cells]
-    assert cells(from_md) == cells(from_ipynb), (
+    assert cell_kinds_sources_tags(from_md) == cell_kinds_sources_tags(from_ipynb), (
         f"{source.name} and {notebook.name} differ: edit one, then `jupytext --sync book/{source.name}`")
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from chapters import BOOK, CHAPTERS, code_cells, solution_code
+from chapters import CHAPTERS, code_cells, solution_code
 
 MAX_LINE = 88
 _INCLUDE = re.compile(r"^```\{literalinclude\}\s+(?P<file>\S+)\s*\n:pyobject:\s*(?P<name>\S+)",

@@ -8,16 +8,17 @@ import json
 import os
 from pathlib import Path
 
-from companion import runtime  # before Keras
+import keras
+import numpy as np
+import pytest
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from companion import data  # noqa: E402
-from companion.export_char_rnn import MAX_BYTES, export, main, web_script  # noqa: E402
-from companion.text import CharTokenizer  # noqa: E402
-from companion.train_char_rnn import build_char_model  # noqa: E402
+from companion import (
+    data,
+    runtime,  # before Keras
+)
+from companion.export_char_rnn import MAX_BYTES, export, main, web_script
+from companion.text import CharTokenizer
+from companion.train_char_rnn import build_char_model, load_checkpoint
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKPOINT = ROOT / "book" / "checkpoints" / "char_rnn"
@@ -62,11 +63,10 @@ def test_committed_export_holds_the_checkpoints_weights_exactly(committed):
     weights_file = Path(f"{CHECKPOINT}.weights.h5")
     assert manifest["checkpoint"]["sha256"] == hashlib.sha256(weights_file.read_bytes()).hexdigest(), \
         "the checkpoint changed: re-export with `python -m companion.export_char_rnn`"
-    model = build_char_model(len(manifest["vocabulary"]))
-    model.load_weights(weights_file)
+    model = load_checkpoint(CHECKPOINT, CharTokenizer("".join(manifest["vocabulary"]))).model
     expected = [variable.numpy() for variable in model.weights]
     assert [a.shape for a in arrays] == [e.shape for e in expected]
-    for array, weights in zip(arrays, expected):
+    for array, weights in zip(arrays, expected, strict=True):
         np.testing.assert_array_equal(array, weights)
     assert [layer["class"] for layer in manifest["layers"]] == ["GRU", "GRU", "Dense"]
     assert all(layer["gate_order"] == ["z", "r", "h"] and layer["reset_after"]
@@ -114,5 +114,5 @@ def test_only_what_the_page_computes_is_exported():
     with pytest.raises(ValueError, match=r"cannot be exported.*GRU layers \(reset_after=True"):
         web_script(lstm, "abc", {})
     _, arrays = decode(web_script(model, "abc", {}))
-    for array, variable in zip(arrays, model.weights):
+    for array, variable in zip(arrays, model.weights, strict=True):
         np.testing.assert_array_equal(array, variable.numpy())

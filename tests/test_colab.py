@@ -17,14 +17,12 @@ import venv
 from pathlib import Path
 
 import jupytext
-from nbformat import NotebookNode
 import pytest
+from nbformat import NotebookNode
+
+import colab_cell  # tools/ (pyproject.toml: pytest's pythonpath)
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-
-import colab_cell  # noqa: E402
-
 URL, BRANCH = colab_cell.repository()
 SOURCE = colab_cell.cell_source(URL, BRANCH)
 NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))

@@ -125,13 +125,13 @@ def test_registered_files_have_sha256_checksums():
         assert all(len(digest) == 64 and int(digest, 16) >= 0 for digest in spec.checksums)
 
 
-def make_tar(path, members: dict[str, bytes], links: dict[str, str] = {}):
+def make_tar(path, members: dict[str, bytes], links: dict[str, str] | None = None):
     with tarfile.open(path, "w:gz") as tar:
         for name, payload in members.items():
             info = tarfile.TarInfo(name)
             info.size = len(payload)
             tar.addfile(info, io.BytesIO(payload))
-        for name, target in links.items():
+        for name, target in (links or {}).items():
             info = tarfile.TarInfo(name)
             info.type, info.linkname = tarfile.SYMTYPE, target
             tar.addfile(info)

@@ -7,16 +7,14 @@ and on a two-cell notebook whose second cell raises.
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
+import execute_chapters  # tools/ (pyproject.toml: pytest's pythonpath)
 
-import execute_chapters  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_executes_a_chapter_in_place_without_stderr(tmp_path, capsys):

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from companion import runtime  # before Keras
+import keras
+import numpy as np
+import pytest
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from companion.generation import (OneStepGenerator, complete_text, next_char,  # noqa: E402
-                                  sampling_distribution)
-from companion.text import CharTokenizer  # noqa: E402
-from companion.train_char_rnn import build_char_model  # noqa: E402
+from companion import runtime
+from companion.generation import OneStepGenerator, complete_text, next_char, sampling_distribution
+from companion.text import CharTokenizer
+from companion.train_char_rnn import build_char_model
 
 TOKENIZER = CharTokenizer("to be, or not to be: that is the question.")
 
@@ -106,7 +104,7 @@ def test_generation_errors(model):
         complete_text(model, TOKENIZER, "", 5)
     other = CharTokenizer("abc")
     for make in (lambda: OneStepGenerator(model, other), lambda: complete_text(model, other, "a", 1)):
-        with pytest.raises(ValueError, match=rf"expected \[batch, time, 3\].*max_id=3"):
+        with pytest.raises(ValueError, match=r"expected \[batch, time, 3\].*max_id=3"):
             make()
     conv = keras.Sequential([keras.Input(shape=(None, TOKENIZER.max_id)),
                              keras.layers.Conv1D(TOKENIZER.max_id, 2, padding="causal")])

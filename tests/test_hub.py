@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+import keras
 import numpy as np
 import pytest
+import tensorflow as tf
+import tensorflow_hub
 
-from companion import runtime  # noqa: F401  (quiet TensorFlow before it loads)
-
-import keras  # noqa: E402
-import tensorflow as tf  # noqa: E402
-import tensorflow_hub  # noqa: E402
-
-from companion import hub  # noqa: E402
+from companion import (
+    hub,
+    runtime,  # noqa: F401  (quiet TensorFlow before it loads)
+)
 
 WORDS = ["the", "good", "bad", "movie", "café"]
 VECTORS = np.random.RandomState(0).normal(size=(len(WORDS), 3)).astype(np.float32)
-ROW = dict(zip(WORDS, VECTORS))
+ROW = dict(zip(WORDS, VECTORS, strict=True))
 
 
 @pytest.fixture(scope="module")

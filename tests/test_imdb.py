@@ -8,12 +8,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import tensorflow as tf
 
-from companion import runtime  # noqa: F401  (quiet TensorFlow before it loads)
-
-import tensorflow as tf  # noqa: E402
-
-from companion import imdb  # noqa: E402
+from companion import (
+    imdb,
+    runtime,  # noqa: F401  (quiet TensorFlow before it loads)
+)
 
 PAD = b"<pad>"
 
@@ -222,5 +222,9 @@ def test_word_index_rejects_bad_input():
         index.decode([1, 5])
     with pytest.raises(TypeError, match="`review` must be a string"):
         index.encode(b"bytes")
-    with pytest.raises(ValueError, match="ranks"):
+    with pytest.raises(ValueError, match=r"Argument `word_index\['a'\]` must be >= 1"):
         imdb.WordIndex({"a": 0})
+    with pytest.raises(TypeError, match=r"Argument `word_index\['a'\]` must be an integer"):
+        imdb.WordIndex({"a": 1.0})
+    with pytest.raises(TypeError, match="must map words \\(str\\) to ranks"):
+        imdb.WordIndex({b"a": 1})

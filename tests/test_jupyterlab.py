@@ -17,7 +17,6 @@ Skips only where Chromium is missing (a failure under ``CI``): see tests/browser
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import shutil
@@ -234,10 +233,10 @@ def save(driver: Chrome, path: str, saved: Path, before: int) -> None:
     again. A "File Changed" dialog (JupyterLab compares the paired files' times on disk
     with the ones it loaded) is answered "Overwrite", as a reader would.
     """
+    from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
-    from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.support.ui import WebDriverWait
 
     dialogs = []

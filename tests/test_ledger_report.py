@@ -1,10 +1,11 @@
 """The ledger's report for the reproducibility page: sources table and coverage."""
 
+import dataclasses
 import json
 
 import pytest
 
-from companion import ledger
+from companion import ledger, profiles
 
 
 @pytest.fixture(autouse=True)
@@ -32,8 +33,7 @@ def test_sources_table_keeps_the_requested_order_and_rejects_unknown_keys():
 
 def test_sources_table_escapes_pipes_so_a_note_stays_in_its_cell(monkeypatch):
     figure = ledger.LEDGER["ts.naive"]
-    monkeypatch.setitem(ledger.LEDGER, "ts.naive",
-                        ledger.Figure(**{**figure.__dict__, "notes": "a | b"}))
+    monkeypatch.setitem(ledger.LEDGER, "ts.naive", dataclasses.replace(figure, notes="a | b"))
     row = ledger.sources_table(["ts.naive"]).splitlines()[2]
     assert row.endswith("| a \\| b |") and row.count(" | ") == 2
 
@@ -76,3 +76,19 @@ def test_the_full_column_appears_only_when_a_full_value_is_stored(results_in_tmp
     lines = ledger.markdown_table(["ts.linear", "ts.naive"]).splitlines()
     assert lines[0].endswith("| measured (cpu) | measured (full) |")
     assert lines[2].endswith("| 0.003800 ✓ | 0.004100 ✓ |") and lines[3].endswith("| not run | not run |")
+
+
+def test_tables_have_a_column_for_every_profile_that_measured(results_in_tmp, monkeypatch):
+    monkeypatch.setitem(profiles.PROFILES, "gpu", dataclasses.replace(profiles.PROFILES["full"], name="gpu"))
+    ledger.record("ts.linear", 0.0039, profile="gpu")
+    lines = ledger.markdown_table(["ts.linear"]).splitlines()
+    assert lines[0].endswith("| measured (cpu) | measured (gpu) |")
+    assert lines[2].endswith("| not run | 0.003900 ✓ |")
+    assert ledger.rows(["ts.linear"])[0]["passed_gpu"] is True
+
+
+def test_a_corrected_value_shows_both_numbers_in_the_tables(results_in_tmp):
+    ledger.record("ts.naive_10", 0.25697407126426697)
+    row = ledger.markdown_table(["ts.naive_10"]).splitlines()[2]
+    assert row == ("| naive 10-step forecast (repeat the last value), MSE | 0.223, corrected 0.25697 | "
+                   "equal to 5 decimals | 0.2570 ✓ |")

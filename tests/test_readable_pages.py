@@ -1,50 +1,123 @@
-"""Every built page is readable at 1400 px, as a student sees it (headless Chromium).
+"""Every built page is readable on a desktop (1400 x 900) and on a phone (390 x 844), in headless Chromium.
 
 Opt in with ``RNN_BOOK_SITE_TEST=1`` after ``jupyter-book build . -W``, like
-``test_site.py`` (whose server fixture, ``origin``, lives in ``tests/conftest.py``).
-Per page:
+``test_site.py`` (the server, ``origin``, and the browsers, ``screen``, live in
+``tests/conftest.py``). Per page:
 
-- no cell output and no code cell needs horizontal scrolling (outputs wrap through
-  ``_static/course.css``; chapter code lines are at most 88 characters);
+- at both sizes the page never scrolls sideways (a code block or a table may scroll
+  inside its own box on the phone), and no table cell splits a word or a number across
+  lines (``_static/course.css``);
+- at 1400 px no code block (code cells, ``{literalinclude}``, shell blocks: their lines
+  are at most 88 characters) and no cell output scrolls sideways;
 - every image in the text has alt text or a caption, and neither is a file name
   (myst-nb names output images by their hash, and uses that name as alt text
   unless the cell's ``mystnb: image: alt:`` metadata gives one);
 - one search field at the top of the page, not two;
 - exercises are numbered within their chapter (1, 2, 3 ...);
-- the References page labels works author-year, as the text cites them.
+- the References page labels works author-year, as the text cites them, and every
+  citation in the text names the work it links to by that label.
 """
 
 from __future__ import annotations
 
-import os
+import html
 import re
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
-from browser import chromium, open_page, site_pages
+from browser import DESKTOP, SITE, content_pages, open_page, requires_built_site, site_pages
 
 if TYPE_CHECKING:
     from selenium.webdriver import Chrome
 
-ENABLE_VAR = "RNN_BOOK_SITE_TEST"
-WIDTH = 1400
-pytestmark = pytest.mark.skipif(
-    os.environ.get(ENABLE_VAR) != "1",
-    reason=f"browser test of the built site: run `jupyter-book build . -W`, then set {ENABLE_VAR}=1",
-)
+    from conftest import Browsers
 
-# Elements that scroll sideways: wider content than box (1 px of rounding allowed).
-OVERFLOWING = """
-const [selector] = arguments;
-return Array.from(document.querySelectorAll(selector))
-  .filter((el) => el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1)
-  .map((el) => ({text: el.innerText.slice(0, 90).replace(/\\s+/g, " "),
-                 scroll: el.scrollWidth, client: el.clientWidth}));
+pytestmark = requires_built_site
+
+# How the page sits on the screen. `arguments[0]`: true on the desktop, where code blocks
+# and cell outputs must fit the column too.
+LAYOUT = r"""
+const [desktop] = arguments;
+const root = document.documentElement;
+const width = root.clientWidth;
+const visible = (el) => {
+  const box = el.getBoundingClientRect();
+  return box.width > 0 && box.height > 0 && getComputedStyle(el).visibility !== "hidden";
+};
+const text = (el) => (el.innerText || el.textContent || "").replace(/\s+/g, " ").trim().slice(0, 70);
+const label = (el) => `${el.tagName.toLowerCase()}.${String(el.className).trim().split(/\s+/)[0]}`;
+const clipped = (el) => {  // inside a box that scrolls or clips its overflow
+  for (let box = el.parentElement; box && box !== document.body; box = box.parentElement) {
+    if (getComputedStyle(box).overflowX !== "visible") return true;
+  }
+  return false;
+};
+const scrolls = (el) => el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0;
+const all = Array.from(document.body.querySelectorAll("*")).filter(visible);
+const result = {sideways: root.scrollWidth - width, past: [], scrolling: [], code: [], split: []};
+if (result.sideways > 1) {
+  result.past = all.filter((el) => el.getBoundingClientRect().right > width + 1 && !clipped(el))
+    .slice(0, 8).map((el) => `${label(el)} reaches x = ${Math.round(el.getBoundingClientRect().right)}`
+                               + ` px: ${JSON.stringify(text(el))}`);
+}
+// Boxes that may scroll sideways: code blocks, tables' boxes, displayed equations.
+const ownBox = "pre, div.highlight, .pst-scrollable-table-container, table, .math, mjx-container";
+result.scrolling = all.filter((el) => /auto|scroll/.test(getComputedStyle(el).overflowX) && scrolls(el)
+                                      && !el.matches(ownBox))
+  .map((el) => `${label(el)} scrolls ${el.scrollWidth} px in ${el.clientWidth} px`);
+if (desktop) {
+  result.code = Array.from(document.querySelectorAll(
+      "article pre, article div.highlight, div.cell_output, div.cell_output table, "
+      + "article .pst-scrollable-table-container")).filter(visible).filter(scrolls)
+    .map((el) => `${label(el)} scrolls ${el.scrollWidth} px in ${el.clientWidth} px: `
+                 + JSON.stringify(text(el)));
+}
+// Words and numbers: letters and digits with the marks inside them (0.0202, 1,470, char_rnn.csv).
+// A line may break at a space, and after a hyphen or slash inside a compound (held-|out),
+// nowhere else.
+const compound = /(?<=[\p{L}\p{N}][-\/‐–])(?=[\p{L}\p{N}])/u;
+for (const cell of document.querySelectorAll("article td, article th")) {
+  const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const token of node.data.matchAll(/\S+/g)) {
+      let start = token.index;
+      for (const piece of token[0].split(compound)) {
+        const range = document.createRange();
+        range.setStart(node, start);
+        range.setEnd(node, start + piece.length);
+        start += piece.length;
+        const lines = new Set(Array.from(range.getClientRects(), (rect) => Math.round(rect.top)));
+        if (lines.size > 1) result.split.push(`${JSON.stringify(piece)} on ${lines.size} lines in `
+                                               + JSON.stringify(text(cell)));
+      }
+    }
+  }
+}
+return result;
 """
-OUTPUTS = ("div.cell_output, div.cell_output pre, div.cell_output div.highlight, "
-           "div.cell_output table, div.cell_output .pst-scrollable-table-container")
-INPUTS = "div.cell_input pre, div.cell_input div.highlight"
+
+
+@pytest.fixture(scope="module")
+def wide_driver(browsers: Browsers) -> Chrome:
+    return browsers.at(*DESKTOP)
+
+
+@pytest.fixture(scope="module")
+def narrow_driver(browsers: Browsers) -> Chrome:
+    return browsers.at(1280, 1024)
+
+
+@pytest.mark.parametrize("page", content_pages())
+def test_page_fits_the_screen(screen, origin, page):
+    open_page(screen.driver, f"{origin}/{page}")
+    layout = screen.driver.execute_script(LAYOUT, screen.width >= DESKTOP[0])
+    problems = ([f"the page scrolls {layout['sideways']} px sideways"] if layout["sideways"] > 1 else [])
+    problems += layout["past"] + [f"{item} (only a code block or a table may)" for item in layout["scrolling"]]
+    problems += [f"{item} (lines are at most 88 characters: they fit)" for item in layout["code"]]
+    problems += [f"a table cell splits {item}" for item in layout["split"]]
+    assert not problems, f"{page} at {screen}:\n" + "\n".join(problems)
+
 
 # Images of the text: their alt text and the caption of the figure they are in.
 IMAGES = """
@@ -80,38 +153,17 @@ CITATION_LABELS = """
 return Array.from(document.querySelectorAll(".citation .label, dl.citation > dt"))
   .map((el) => el.innerText.trim());
 """
+CITATION_ENTRIES = """
+return Array.from(document.querySelectorAll(".citation > p"), (el) => el.innerText.trim());
+"""
 AUTHOR_YEAR = re.compile(r"^\[?[^\[\],]+(?: et al\.)?, (?:\d{4}|n\.d\.)[a-z]?\]?$")
+YEAR_TWICE = re.compile(r"\b(\d{4}), \1\b")  # "Blog post, 21 May 2015, 2015."
 
-
-@pytest.fixture(scope="module")
-def wide_driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chrome]:
-    with chromium(tmp_path_factory.mktemp("chromium-wide"), width=WIDTH) as chrome:
-        yield chrome
-
-
-@pytest.fixture(scope="module")
-def narrow_driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chrome]:
-    with chromium(tmp_path_factory.mktemp("chromium-1280"), width=1280) as chrome:
-        yield chrome
-
-
-def describe(items: list[dict]) -> str:
-    return "\n".join(f"  {item['scroll']} px in {item['client']} px: {item['text']!r}" for item in items)
-
-
-@pytest.mark.parametrize("page", site_pages())
-def test_no_cell_output_scrolls_sideways(wide_driver, origin, page):
-    open_page(wide_driver, f"{origin}/{page}")
-    wide = wide_driver.execute_script(OVERFLOWING, OUTPUTS)
-    assert not wide, f"{page}: cell outputs wider than the column at {WIDTH} px:\n{describe(wide)}"
-
-
-@pytest.mark.parametrize("page", site_pages())
-def test_no_code_cell_scrolls_sideways(wide_driver, origin, page):
-    open_page(wide_driver, f"{origin}/{page}")
-    wide = wide_driver.execute_script(OVERFLOWING, INPUTS)
-    assert not wide, (f"{page}: code cells wider than the column at {WIDTH} px (keep chapter "
-                      f"code lines <= 88 characters):\n{describe(wide)}")
+# In the built HTML: a citation's link to the References page, and a work's label there.
+CITATION_LINK = re.compile(r'<a class="reference internal" href="(?:[^"#]*/)?references\.html#([^"]+)"'
+                           r'[^>]*>(.*?)</a>', re.S)
+REFERENCE_LABEL = re.compile(r'<div class="citation" id="([^"]+)"[^>]*>\s*<span class="label">'
+                             r'<span class="fn-bracket">\[</span>(.*?)<span class="fn-bracket">', re.S)
 
 
 @pytest.mark.parametrize("page", site_pages())
@@ -150,3 +202,28 @@ def test_references_are_labelled_author_year(wide_driver, origin):
     assert labels, f"{page} lists no citations"
     bad = [label for label in labels if not AUTHOR_YEAR.match(label)]
     assert not bad, f"{page}: labels not in author-year form ('Cho et al., 2014'): {bad}"
+    repeated = [entry for entry in wide_driver.execute_script(CITATION_ENTRIES) if YEAR_TWICE.search(entry)]
+    assert not repeated, f"{page}: entries that state their year twice: {repeated}"
+
+
+def plain(fragment: str) -> str:
+    """The text of an HTML fragment, its spaces (no-break ones too) single."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", fragment)).split())
+
+
+def test_citations_name_the_work_they_link_to():
+    """{cite:p} shows the work's label ("Mikolov et al., 2013a"), {cite:t} links its year ("2013a")."""
+    references = next((SITE / page for page in site_pages() if page.endswith("references.html")), None)
+    assert references, "no references.html in the built site"
+    labels = {target: plain(label) for target, label in
+              REFERENCE_LABEL.findall(references.read_text(encoding="utf-8"))}
+    assert labels, f"{references} labels no work"
+    cited, bad = 0, []
+    for page in content_pages():
+        for target, link in CITATION_LINK.findall((SITE / page).read_text(encoding="utf-8")):
+            cited += 1
+            label, shown = labels.get(target, f"(no work with id {target!r})"), plain(link)
+            if shown != label and not label.endswith(f", {shown}"):
+                bad.append(f"{page}: {shown!r} links to {label!r}")
+    assert cited, "no page cites a work"
+    assert not bad, "citations that do not name the work they link to:\n" + "\n".join(bad)

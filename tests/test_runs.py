@@ -1,15 +1,16 @@
 """The run log: what the comparison tables of the time-series chapters read."""
 
-from companion import runtime  # noqa: F401  (quiet TensorFlow before it loads)
-
 import json
 import time
 
 import keras
 import pytest
 
-from companion import runs
-from companion.ledger import RECORD_ENV_VAR, RESULTS_ENV_VAR
+from companion import (
+    runs,
+    runtime,  # noqa: F401  (quiet TensorFlow before it loads)
+)
+from companion.storage import RECORD_ENV_VAR, RESULTS_ENV_VAR
 
 
 @pytest.fixture(autouse=True)

@@ -15,9 +15,9 @@ def test_set_seeds_repeats_numpy_and_keras_draws():
     assert np.array_equal(first[0], second[0]) and np.array_equal(first[1], second[1])
 
 
-@pytest.mark.parametrize("seed", [-1, 1.5, "42", True])
-def test_bad_seeds_are_rejected(seed):
-    with pytest.raises(ValueError, match="seed"):
+@pytest.mark.parametrize("seed, error", [(-1, ValueError), (1.5, TypeError), ("42", TypeError), (True, TypeError)])
+def test_bad_seeds_are_rejected(seed, error):
+    with pytest.raises(error, match="Argument `seed` must be"):
         runtime.set_seeds(seed)
 
 
@@ -41,8 +41,10 @@ def test_cap_steps_limits_fit_epochs_and_batches_and_evaluate_batches():
     finally:
         keras.Model.fit = keras.Model.fit.__wrapped_uncapped__
         keras.Model.evaluate = keras.Model.evaluate.__wrapped_uncapped__
-    with pytest.raises(ValueError, match="`max_steps` must be a positive integer"):
+    with pytest.raises(ValueError, match="`max_steps` must be >= 1"):
         runtime.cap_steps(0)
+    with pytest.raises(TypeError, match="`max_steps` must be an integer"):
+        runtime.cap_steps(2.0)
 
 
 def test_compile_without_xla_overrides_jit_compile():

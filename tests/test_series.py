@@ -6,8 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from companion.series import (generate_time_series, last_time_step_mse, next_values_targets,
-                              seq2seq_targets, split)
+from companion.series import generate_time_series, last_time_step_mse, next_values_targets, seq2seq_targets, split
 
 
 def test_shape_dtype_and_range():

@@ -15,31 +15,35 @@ from __future__ import annotations
 
 import base64
 import functools
-import os
+import html
+import re
 import urllib.parse
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 import yaml
 
-from browser import SITE, chromium, open_page, site_pages, unavailable  # `origin`: tests/conftest.py
+from browser import (  # `origin`: tests/conftest.py
+    SITE,
+    chromium,
+    open_page,
+    requires_built_site,
+    site_pages,
+    unavailable,
+    wait_for_mathjax,
+)
 
 if TYPE_CHECKING:
     from selenium.webdriver import Chrome
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "_build" / "screenshots"
-ENABLE_VAR = "RNN_BOOK_SITE_TEST"
 MAX_SCREENSHOT_HEIGHT = 12_000
-# Chromium asks every site for /favicon.ico by itself; the book does not serve one.
-BROWSER_NOISE = ("/favicon.ico",)
 
-pytestmark = pytest.mark.skipif(
-    os.environ.get(ENABLE_VAR) != "1",
-    reason=f"browser test of the built site: run `jupyter-book build . -W`, then set {ENABLE_VAR}=1",
-)
+pytestmark = requires_built_site
 
 
 def notebook_pages() -> list[str]:
@@ -97,14 +101,6 @@ def test_site_is_built():
     assert (SITE / "index.html").is_file()
 
 
-# Resolves once MathJax has typeset the page: "ok", "absent" (not loaded) or "failed: ...".
-WAIT_FOR_MATHJAX = """
-const done = arguments[arguments.length - 1];
-const startup = window.MathJax && window.MathJax.startup;
-if (!startup || !startup.promise) { done("absent"); }
-else { startup.promise.then(() => done("ok"), (error) => done("failed: " + error)); }
-"""
-
 # Maths Sphinx emitted, how much of it MathJax typeset, and TeX left raw outside code.
 MATH_STATE = """
 const maths = Array.from(document.querySelectorAll(".math"));
@@ -155,7 +151,7 @@ def test_page_renders_offline_with_maths_images_and_links(driver, origin, page):
     driver.get_log("browser")  # drop what an earlier page logged
     open_page(driver, f"{origin}/{page}")
     problems: list[str] = []
-    mathjax = driver.execute_async_script(WAIT_FOR_MATHJAX)
+    mathjax = wait_for_mathjax(driver)
     maths = driver.execute_script(MATH_STATE)
     if maths["maths"]:
         if mathjax != "ok":
@@ -168,9 +164,9 @@ def test_page_renders_offline_with_maths_images_and_links(driver, origin, page):
     hrefs = driver.execute_script("return Array.from(document.links, (a) => a.href);")
     problems += [f"broken link: {link}" for link in broken_internal_links(hrefs, origin)]
     save_full_page(driver, SCREENSHOTS / (page.removesuffix(".html").replace("/", "__") + ".png"))
+    # (A page without a favicon logs a 404 for /favicon.ico, which Chromium asks for by itself.)
     problems += [f"console {entry['level']}: {entry['message']}" for entry in driver.get_log("browser")
-                 if entry["level"] == "SEVERE"
-                 and not any(noise in entry["message"] for noise in BROWSER_NOISE)]
+                 if entry["level"] == "SEVERE"]
     assert not problems, f"{page}:\n" + "\n".join(problems)
 
 
@@ -191,3 +187,24 @@ def test_launch_and_download_buttons_open_the_notebook_with_outputs(doc):
     # The download is the repository's notebook, whose outputs test_chapter_pairs.py checks.
     published = SITE / "_sources" / f"{doc}.ipynb"
     assert published.read_bytes() == (ROOT / f"{doc}.ipynb").read_bytes()
+
+
+TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+TITLE_SUFFIX = " \N{EM DASH} "  # Sphinx: "<page title> \N{EM DASH} <site title>"
+
+
+def test_every_page_names_itself_once_in_its_title():
+    """A tab reads "LSTM and GRU cells — Recurrent Neural Networks", never "X — X"."""
+    titles = {page: html.unescape(match.group(1)).strip() for page in site_pages()
+              if (match := TITLE.search((SITE / page).read_text(encoding="utf-8")))}
+    repeated = [f"{page}: {title!r}" for page, title in titles.items()
+                if len(set(title.split(TITLE_SUFFIX))) < len(title.split(TITLE_SUFFIX))]
+    assert titles, f"no page titles in {SITE}"
+    assert not repeated, "page titles that say the same thing twice:\n" + "\n".join(repeated)
+
+
+def test_no_empty_index_page():
+    """No empty page: Sphinx's index page lists nothing when the book defines no index entries."""
+    empty = [page for page in site_pages() if page.startswith("genindex")
+             and 'class="indextable' not in (SITE / page).read_text(encoding="utf-8")]
+    assert not empty, f"empty index pages (set html_use_index: false, or add index entries): {empty}"

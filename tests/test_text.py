@@ -6,14 +6,18 @@ import os
 
 import numpy as np
 import pytest
-import tensorflow as tf
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from companion import data
-from companion.text import (CharTokenizer, split_chronologically, stateful_dataset,
-                            stateful_windows, window_dataset)
-
+from companion.text import (
+    CharTokenizer,
+    lecture_window_dataset,
+    split_chronologically,
+    stateful_dataset,
+    stateful_windows,
+    window_dataset,
+)
 
 # --- tokenizer -------------------------------------------------------------------
 
@@ -102,7 +106,7 @@ def test_every_window_is_a_slice_and_targets_are_shifted_by_one(shift):
     assert len(dataset) == sum(1 for _ in dataset)  # Keras knows the length of an epoch
     for X, Y in dataset:
         assert X.shape[1:] == (n_steps, 60) and Y.shape[1:] == (n_steps,)
-        for inputs, targets in zip(_ids_of(X), Y.numpy()):
+        for inputs, targets in zip(_ids_of(X), Y.numpy(), strict=True):
             start = position[inputs[0]]
             np.testing.assert_array_equal(inputs, ids[start:start + n_steps])
             np.testing.assert_array_equal(targets, ids[start + 1:start + n_steps + 1])
@@ -123,21 +127,6 @@ def test_shuffle_is_seeded_and_evaluation_order_is_text_order():
     assert ordered == [ids[start] for start in range(0, 196, 4)]
 
 
-def lecture_window_dataset(ids, max_id, n_steps, shift, batch_size, shuffle_buffer, seed):
-    """The lecture's window/flat_map pipeline, as window_dataset was before issue 12.
-
-    benchmarks/char_pipeline.py times it against window_dataset.
-    """
-    window_length = n_steps + 1
-    dataset = tf.data.Dataset.from_tensor_slices(ids)
-    dataset = dataset.window(window_length, shift=shift, drop_remainder=True)
-    dataset = dataset.flat_map(lambda window: window.batch(window_length))
-    if shuffle_buffer is not None:
-        dataset = dataset.shuffle(shuffle_buffer, seed=seed)
-    dataset = dataset.batch(batch_size)
-    return dataset.map(lambda w: (tf.one_hot(w[:, :-1], depth=max_id), w[:, 1:]))
-
-
 @pytest.mark.parametrize("n_steps, shift, batch_size, shuffle_buffer, seed", [
     (100, 1, 32, 10_000, 42),  # the lecture's pipeline (shipped checkpoint: shift 50, batch 256)
     (100, 100, 256, 10_000, 42),  # cpu profile
@@ -150,7 +139,8 @@ def test_window_dataset_matches_the_window_flat_map_pipeline(n_steps, shift, bat
     ids = rng.integers(0, 39, size=3_000 if shift == 1 else 30_000)
     new = window_dataset(ids, 39, n_steps=n_steps, shift=shift, batch_size=batch_size,
                          shuffle_buffer=shuffle_buffer, seed=seed)
-    old = lecture_window_dataset(ids, 39, n_steps, shift, batch_size, shuffle_buffer, seed)
+    old = lecture_window_dataset(ids, 39, n_steps=n_steps, shift=shift, batch_size=batch_size,
+                                 shuffle_buffer=shuffle_buffer, seed=seed)
     n_batches = 0
     for (X_new, Y_new), (X_old, Y_old) in zip(new, old, strict=True):
         assert X_new.dtype == X_old.dtype and Y_new.dtype == Y_old.dtype
@@ -188,7 +178,7 @@ def test_stateful_dataset_has_full_batches_in_text_order():
     batches = list(stateful_dataset(ids, 40, n_steps=8, batch_size=5))
     windows = stateful_windows(ids, n_steps=8, batch_size=5)
     assert len(batches) == len(windows) == 9
-    for (X, Y), window in zip(batches, windows):
+    for (X, Y), window in zip(batches, windows, strict=True):
         assert X.shape == (5, 8, 40)
         np.testing.assert_array_equal(_ids_of(X), window[:, :-1])
         np.testing.assert_array_equal(Y.numpy(), window[:, 1:])

@@ -1,13 +1,8 @@
 """_ext/unique_scripts.py: a page lists each script once (Sphinx 7.4 repeats some)."""
 
-import sys
-from pathlib import Path
-
 from sphinx.builders.html._assets import _JavaScript
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "_ext"))
-
-from unique_scripts import unique  # noqa: E402
+from unique_scripts import unique  # _ext/ (pyproject.toml: pytest's pythonpath)
 
 
 def test_an_inline_script_added_as_none_and_as_empty_is_kept_once():

@@ -1,8 +1,9 @@
-"""The GitHub workflows: actionlint finds nothing, and the steps run in the order CI needs."""
+"""The GitHub workflows: actionlint finds nothing, and they run `.ci/run`, the one CI recipe, stage by stage."""
 
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
+CI_RUN = ROOT / ".ci" / "run"
 
 
 @pytest.fixture(scope="module")
@@ -50,24 +52,55 @@ def load(name: str) -> dict:
     return workflow
 
 
-def test_cpu_workflow_tests_builds_checks_the_site_then_deploys_from_main():
+def ci_stages() -> list[str]:
+    """The stages of `.ci/run`, in order (``bash .ci/run --list``)."""
+    done = subprocess.run(["bash", str(CI_RUN), "--list"], capture_output=True, text=True, timeout=60, check=True)
+    return done.stdout.split()
+
+
+def ci_run_stages(steps: list[dict]) -> list[list[str]]:
+    """The stage names each ``bash .ci/run ...`` step of `steps` passes (``[]``: every stage)."""
+    return [shlex.split(step["run"])[2:] for step in steps if step.get("run", "").startswith("bash .ci/run")]
+
+
+def test_ci_run_lists_its_stages_and_names_an_unknown_one():
+    stages = ci_stages()
+    assert stages[0] == "setup" and stages[-1] == "tree-unchanged", stages
+    assert {"lint", "types", "book-build", "pytest"} <= set(stages), stages
+    assert stages.index("book-build") < stages.index("pytest"), "the site tests need the built book"
+    done = subprocess.run(["bash", str(CI_RUN), "lint", "tyeps"], capture_output=True, text=True, timeout=60,
+                          check=False)
+    assert done.returncode == 2 and "Unknown stage 'tyeps'" in done.stderr, done.stderr
+    assert done.stdout == "", "no stage runs when one of the names is wrong"
+
+
+def test_cpu_workflow_runs_every_stage_of_ci_run_in_order_then_deploys_from_main():
     workflow = load("cpu.yml")
     steps = workflow["jobs"]["test-and-build"]["steps"]
-    runs = [step.get("run", "") for step in steps]
-    order = [next(i for i, run in enumerate(runs) if command in run) for command in
-             ("pip install -e \".[dev]\"", "python -m pytest",
-              "jupyter-book build . -W", "pytest tests/test_site.py")]
-    assert order == sorted(order), f"steps out of order: {runs}"
-    # MathJax comes with the pip install (sphinx-mathjax-offline): no npm, no Node.
-    assert not [step for step in steps if "setup-node" in step.get("uses", "")
-                or "npm" in step.get("run", "") or "mathjax" in step.get("run", "")], steps
-    site_step = steps[order[-1]]
-    assert site_step["env"]["RNN_BOOK_SITE_TEST"] == "1"
+    runs = [step["run"] for step in steps if "run" in step]
+    assert all(run.startswith("bash .ci/run ") for run in runs), \
+        f"the workflow runs commands of its own: put them into a stage of .ci/run: {runs}"
+    named = [name for stages in ci_run_stages(steps) for name in (stages or ci_stages())]
+    assert named == ci_stages(), f"cpu.yml's steps run {named}, .ci/run has {ci_stages()}"
     setup = next(step for step in steps if step.get("uses", "").startswith("actions/setup-python"))
     assert setup["with"]["python-version"] == "3.11"
+    # MathJax comes with the pip install (sphinx-mathjax-offline): no npm, no Node.
+    assert not [step for step in steps if "setup-node" in step.get("uses", "")], steps
+    last_stage = max(i for i, step in enumerate(steps) if step.get("run", "").startswith("bash .ci/run"))
+    pages = next(i for i, step in enumerate(steps) if step.get("uses", "").startswith("actions/upload-pages-artifact"))
+    assert pages > last_stage and steps[pages]["with"]["path"] == "_build/html"
     deploy = workflow["jobs"]["deploy"]
     assert deploy["needs"] == "test-and-build" and "refs/heads/main" in deploy["if"]
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+
+
+def test_weekly_workflow_runs_all_of_ci_run_with_the_newest_releases():
+    workflow = load("latest.yml")
+    assert [entry["cron"] for entry in workflow["on"]["schedule"]], "no schedule"
+    job = workflow["jobs"]["unlocked"]
+    assert job["env"]["RNN_BOOK_UNLOCKED"] == "1"
+    assert ci_run_stages(job["steps"]) == [[]], "the weekly run is `bash .ci/run`, every stage"
+    assert 'pip install --quiet -e ".[dev]"' in CI_RUN.read_text(), ".ci/run's set-up without the lock"
 
 
 def test_gpu_workflow_runs_the_full_profile_on_the_gpu_runner():
@@ -78,3 +111,7 @@ def test_gpu_workflow_runs_the_full_profile_on_the_gpu_runner():
     assert job["runs-on"] == ["self-hosted", "gpu"]
     assert job["env"]["RNN_BOOK_PROFILE"] == "full"
     assert "github.event.label.name == 'gpu'" in job["if"]
+    runs = [step["run"] for step in job["steps"] if "run" in step]
+    assert runs[0] == "bash .ci/run setup", "the GPU runner installs as .ci/run does"
+    installs = [run for run in runs if "pip install" in run]
+    assert installs and all("-c requirements/lock.txt" in run for run in installs), installs

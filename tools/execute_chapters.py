@@ -86,8 +86,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(error, file=sys.stderr, flush=True)
     else:
         with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-            futures = {path: pool.submit(execute, path) for path in args.notebooks}
-            for path, future in futures.items():
+            futures = [pool.submit(execute, path) for path in args.notebooks]
+            for future in futures:
                 try:
                     print(future.result(), flush=True)
                 except ChapterError as error:

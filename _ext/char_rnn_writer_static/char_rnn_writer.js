@@ -147,20 +147,25 @@
     }
   }
 
+  /* The characters of `text` as typed whose lower case the model never saw, each once. */
+  function unknownCharacters(text) {
+    const known = (char) => Array.from(char.toLowerCase()).every((lower) => classOf.has(lower));
+    return [...new Set(Array.from(text).filter((char) => !known(char)))];
+  }
+
   /* The class ids of `text`, lower-cased as the course's CharTokenizer does. */
   function encode(caller, text) {
     if (typeof text !== "string" || text.length === 0) {
       throw new Error(`charRNN.${caller}: argument "text" must be a string of at least one ` +
                       `character (the seed the model reads). Received: ${JSON.stringify(text)}`);
     }
-    const chars = Array.from(text.toLowerCase());
-    const unknown = [...new Set(chars.filter((char) => !classOf.has(char)))];
+    const unknown = unknownCharacters(text);
     if (unknown.length) {
       throw new Error(`charRNN.${caller}: argument "text" contains characters the model never saw: ` +
                       `${unknown.map((char) => JSON.stringify(char)).join(", ")}. Known characters ` +
                       `(upper case is read as lower case): ${JSON.stringify(vocabulary.join(""))}`);
     }
-    return chars.map((char) => classOf.get(char));
+    return Array.from(text.toLowerCase()).map((char) => classOf.get(char));
   }
 
   function checkOptions(options) {
@@ -282,9 +287,44 @@
   // --- the widget ----------------------------------------------------------------------------
 
   const CHUNK_MILLISECONDS = 15; // write for this long, then let the browser paint
+  const WHOLE_NUMBER = /^[0-9]+$/; // digits only: no "0x10", "1e2", "12.0" or "-3"
+  const NAMES = {"\n": "line break", "\t": "tab", "\r": "carriage return", " ": "space",
+                 "\u00a0": "no-break space"};
+
+  /* A character as the reader can read it: "É", or a name for what cannot be seen. */
+  function shown(char) {
+    if (NAMES[char]) return NAMES[char];
+    if (/^[\p{L}\p{N}\p{P}\p{S}]$/u.test(char)) return `"${char}"`;
+    return `U+${char.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+  }
+
+  /* The vocabulary in words: "spaces, line breaks, the letters a–z (...), the digit 3 and the marks ! $ ?". */
+  function describeVocabulary() {
+    const letters = vocabulary.filter((char) => /\p{L}/u.test(char)).sort();
+    const digits = vocabulary.filter((char) => /\p{N}/u.test(char)).sort();
+    const named = vocabulary.filter((char) => NAMES[char]).map((char) => `${NAMES[char]}s`);
+    const marks = vocabulary.filter((char) => !/[\p{L}\p{N}]/u.test(char) && !NAMES[char]).sort();
+    const span = letters.join("") === "abcdefghijklmnopqrstuvwxyz" ? "a–z" : letters.join(" ");
+    const parts = [...named, `the letters ${span} (capitals count as small letters)`];
+    if (digits.length) parts.push(`the digit${digits.length > 1 ? "s" : ""} ${digits.join(" ")}`);
+    if (marks.length) parts.push(`the marks ${marks.join(" ")}`);
+    return `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}`;
+  }
+
+  /* A whole number typed in a box (spaces around it are ignored), or null. */
+  function wholeNumber(typed) {
+    const value = typed.trim();
+    return WHOLE_NUMBER.test(value) ? Number(value) : null;
+  }
+
+  /* What the reader typed, quoted, or "nothing". */
+  function received(typed) {
+    return typed === "" ? "nothing" : `"${typed}"`;
+  }
 
   function setUpWidget(root) {
     const $ = (name) => root.querySelector(`[data-role="${name}"]`);
+    const form = root.querySelector("form");
     const seedText = $("text");
     const slider = $("temperature-slider");
     const temperatureBox = $("temperature");
@@ -294,58 +334,73 @@
     const message = $("message");
     const output = $("output");
     const status = $("status");
-    let run = 0; // a new click stops the run in progress
+    const minTemperature = Number(slider.min);
+    const maxTemperature = Number(slider.max);
+    const maxLength = Number(lengthBox.dataset.max);
+    let run = 0; // a new run stops the one in progress
 
     slider.addEventListener("input", () => { temperatureBox.value = slider.value; });
     temperatureBox.addEventListener("input", () => {
       const value = Number(temperatureBox.value);
-      if (temperatureBox.value !== "" && value >= 0.1 && value <= 2) slider.value = String(value);
+      if (temperatureBox.value !== "" && value >= minTemperature && value <= maxTemperature) {
+        slider.value = String(value);
+      }
     });
 
-    function showMessage(text) {
+    /* An error replaces the previous output and its status. */
+    function showError(text) {
+      run++;
       message.textContent = text;
-      message.hidden = !text;
-      root.dataset.state = text ? "error" : root.dataset.state;
+      message.hidden = false;
+      output.textContent = "";
+      status.textContent = "";
+      root.dataset.state = "error";
     }
 
-    /* The widget's settings, or a message saying what is wrong with them. */
+    /* The widget's settings, or a message saying what is wrong with them, in the fields' words. */
     function settings() {
       const text = seedText.value;
-      if (text.length === 0) return {error: "Type a few characters for the model to continue."};
-      const temperature = temperatureBox.value.trim() === "" ? NaN : Number(temperatureBox.value);
-      if (!(temperature >= 0.1 && temperature <= 2)) {
-        return {error: `The temperature must be a number from 0.1 to 2. Received: ${temperatureBox.value}`};
+      if (text.length === 0) return {error: "Seed text is empty: type a few characters for the model to continue."};
+      const unknown = unknownCharacters(text);
+      if (unknown.length) {
+        return {error: `Seed text contains characters the model never saw: ${unknown.map(shown).join(", ")}. ` +
+                       `Use ${describeVocabulary()}`}; // ends with the marks: no full stop after "?"
       }
-      const nChars = Number(lengthBox.value);
-      const maxLength = Number(lengthBox.max);
-      if (!Number.isInteger(nChars) || nChars < 1 || nChars > maxLength) {
-        return {error: `The length must be a whole number of characters from 1 to ${maxLength}. ` +
-                       `Received: ${lengthBox.value}`};
+      // A number box holds "" when what was typed is not a number.
+      const temperature = temperatureBox.value.trim() === "" ? NaN : Number(temperatureBox.value);
+      if (!(temperature >= minTemperature && temperature <= maxTemperature)) {
+        const typed = temperatureBox.validity.badInput ? "something that is not a number" :
+          received(temperatureBox.value);
+        return {error: `Temperature must be a number from ${minTemperature} to ${maxTemperature}. ` +
+                       `Received: ${typed}.`};
+      }
+      const nChars = wholeNumber(lengthBox.value);
+      if (nChars === null || nChars < 1 || nChars > maxLength) {
+        return {error: `Characters to write must be a whole number from 1 to ${maxLength}, in digits. ` +
+                       `Received: ${received(lengthBox.value)}.`};
       }
       const seedValue = seedBox.value.trim();
-      const seed = seedValue === "" ? undefined : Number(seedValue);
-      if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed < UINT32_RANGE)) {
-        return {error: `The random seed must be a whole number from 0 to ${UINT32_RANGE - 1}, ` +
-                       `or empty for a new sample each time. Received: ${seedValue}`};
+      const seed = seedValue === "" ? undefined : wholeNumber(seedValue);
+      if (seed === null || seed >= UINT32_RANGE) {
+        return {error: `Random seed must be a whole number from 0 to ${UINT32_RANGE - 1}, in digits, ` +
+                       `or empty for a new sample each time. Received: ${received(seedBox.value)}.`};
       }
       return {text: text, options: {nChars: nChars, temperature: temperature, seed: seed}};
     }
 
     function write() {
-      const thisRun = ++run;
       const chosen = settings();
-      let job;
-      try {
-        if (chosen.error) throw new Error(chosen.error);
-        job = writer(chosen.text, chosen.options);
-      } catch (error) {
-        showMessage(error.message.replace(/^charRNN\.generate: /, ""));
+      if (chosen.error) {
+        showError(chosen.error);
         return;
       }
-      showMessage("");
+      const thisRun = ++run;
+      const job = writer(chosen.text, chosen.options); // the settings passed the API's checks above
+      message.textContent = "";
+      message.hidden = true;
       root.dataset.state = "writing";
       output.textContent = chosen.text;
-      status.textContent = "";
+      status.textContent = "Writing…";
       const start = performance.now();
       let written = 0;
       function chunk() {
@@ -371,14 +426,30 @@
       setTimeout(chunk, 0);
     }
 
-    button.addEventListener("click", write);
+    form.addEventListener("submit", (event) => {
+      event.preventDefault(); // Enter in a box, or the button: write, and stay on the page
+      write();
+    });
+    // In the seed text Enter is a line break; Ctrl+Enter (Cmd+Enter) writes.
+    seedText.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && !button.disabled) {
+        event.preventDefault();
+        write();
+      }
+    });
     ready.then(() => {
       button.disabled = false;
       root.dataset.state = "ready";
       const checkpoint = exported.manifest.checkpoint || {};
       status.textContent = `The course's checkpoint is loaded (${checkpoint.epochs} epochs, ` +
         `held-out loss ${checkpoint.val_loss}): type a seed and press Write.`;
-    }, (error) => showMessage(`The model could not be loaded: ${error.message}`));
+    }, (error) => {
+      console.error(error); // the developer's detail; the reader gets what to do
+      showError("The model could not be loaded, so the writer cannot run. Reload the page; if this " +
+                "message comes back, the copy of the site you are reading lacks the model's weights " +
+                "(char_rnn.web.js): please report it.");
+      root.dataset.state = "failed";
+    });
   }
 
   function setUpWidgets() {
