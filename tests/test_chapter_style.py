@@ -16,8 +16,9 @@ import pytest
 from chapters import CHAPTERS, code_cells, solution_code
 
 MAX_LINE = 88
-_INCLUDE = re.compile(r"^```\{literalinclude\}\s+(?P<file>\S+)\s*\n:pyobject:\s*(?P<name>\S+)",
-                      re.MULTILINE)
+# A literalinclude of one object: its options may come in any order (":language:" first too).
+_INCLUDE = re.compile(r"^```\{literalinclude\}\s+(?P<file>\S+)\s*\n(?:(?!:pyobject:):[\w-]+:.*\n)*"
+                      r":pyobject:\s*(?P<name>\S+)", re.MULTILINE)
 
 
 def long_lines(code: str, where: str) -> list[str]:
