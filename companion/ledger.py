@@ -128,7 +128,10 @@ def between(low: float, high: float) -> Band:
     """Accept any value in ``[low, high]`` (figures with a documented range)."""
     if not low <= high:
         raise ValueError(f"Expected low <= high. Received: low={low}, high={high}")
-    return Band(low, high, f"in [{low:g}, {high:g}]")
+    digits = 6  # as many significant digits as the two ends need to read apart
+    while digits < 17 and low != high and f"{low:.{digits}g}" == f"{high:.{digits}g}":
+        digits += 1
+    return Band(low, high, f"in [{low:.{digits}g}, {high:.{digits}g}]")
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,8 @@ from pathlib import Path
 import jupytext
 import pytest
 
-from companion import ledger
+from companion import ledger, runs, storage
+from companion.profiles import PROFILES
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = sorted((ROOT / "book").glob("*.md"))
@@ -64,14 +65,18 @@ def printed_forms(value: float) -> set[str]:
 
 
 def measured_values(results: Path = ROOT / "results") -> dict[str, float]:
-    """Stored measured values that are not counts, by name: ledger keys and run-log models."""
+    """Stored measured values that are not counts, by name: ledger keys and run-log models.
+
+    Read through the companion's own readers (which skip the files' provenance), for every profile.
+    """
     values: dict[str, float] = {}
-    for path in sorted(results.glob("*.json")):
-        for name, entry in json.loads(path.read_text(encoding="utf-8")).items():
-            if isinstance(entry, dict):  # a run log: {"mse", "params", "seconds"}
-                values[f"{path.stem}: {name}"] = entry["mse"]
-            else:
-                values[f"{path.stem}: {name}"] = entry
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(storage.RESULTS_ENV_VAR, str(results))
+        for profile in PROFILES:
+            for name, value in ledger.load_results(profile).items():
+                values[f"{profile}: {name}"] = value
+            for name, run in runs.load(profile).items():
+                values[f"{profile}-runs: {name}"] = run.mse
     return {name: value for name, value in values.items() if not float(value).is_integer()}
 
 
