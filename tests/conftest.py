@@ -1,4 +1,5 @@
-"""Fixtures shared by the browser tests of the built site (test_site.py, test_readable_pages.py,
+"""Fixtures shared by the tests: a results folder that records (test_ledger.py, test_storage.py,
+test_provenance.py), and the browser tests of the built site (test_site.py, test_readable_pages.py,
 test_accessibility.py)."""
 
 from __future__ import annotations
@@ -14,6 +15,19 @@ from browser import DESKTOP, PHONE, chromium, serve_site
 
 if TYPE_CHECKING:
     from selenium.webdriver import Chrome
+
+
+@pytest.fixture
+def recording_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh results folder that ``ledger.record`` writes to, for the default profile, uncapped."""
+    from companion import storage
+    from companion.profiles import MAX_STEPS_ENV_VAR, PROFILE_ENV_VAR
+
+    monkeypatch.setenv(storage.RESULTS_ENV_VAR, str(tmp_path))
+    monkeypatch.setenv(storage.RECORD_ENV_VAR, "1")  # these tests check what lands in the file
+    monkeypatch.delenv(PROFILE_ENV_VAR, raising=False)
+    monkeypatch.delenv(MAX_STEPS_ENV_VAR, raising=False)
+    return tmp_path
 
 
 @pytest.fixture(scope="session")

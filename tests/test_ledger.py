@@ -10,12 +10,8 @@ from companion.profiles import MAX_STEPS_ENV_VAR
 
 
 @pytest.fixture(autouse=True)
-def results_in_tmp(tmp_path, monkeypatch):
-    monkeypatch.setenv(ledger.RESULTS_ENV_VAR, str(tmp_path))
-    monkeypatch.setenv(ledger.RECORD_ENV_VAR, "1")  # these tests check what lands in the file
-    monkeypatch.delenv("RNN_BOOK_PROFILE", raising=False)
-    monkeypatch.delenv(MAX_STEPS_ENV_VAR, raising=False)
-    return tmp_path
+def results_in_tmp(recording_in_tmp):
+    return recording_in_tmp
 
 
 def test_a_value_in_the_band_passes_prints_and_is_stored(results_in_tmp, capsys):

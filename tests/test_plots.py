@@ -18,7 +18,8 @@ import pytest
 from matplotlib.colors import to_hex, to_rgb
 from matplotlib.text import Text
 
-from companion import figures, plots
+from companion import plots
+from test_figures import DIAGRAMS
 
 HISTORY = {"loss": [0.9, 0.5, 0.4], "val_loss": [1.0, 0.6, 0.5],
            "accuracy": [0.6, 0.8, 0.9], "last_time_step_mse": [0.1, 0.05, 0.01]}
@@ -31,16 +32,7 @@ def history(start: float, epochs: int) -> dict[str, list[float]]:
     return {"loss": list(start * decay), "val_loss": list(1.1 * start * decay)}
 
 
-# One call per figure a chapter draws, on small synthetic data of the chapter's shape.
-DIAGRAMS = {
-    "recurrent_neuron": figures.recurrent_neuron,
-    "recurrent_layer": figures.recurrent_layer,
-    "sequence_shapes": figures.sequence_shapes,
-    "lstm_cell": figures.lstm_cell,
-    "gru_cell": figures.gru_cell,
-    "wavenet_dilations": figures.wavenet_dilations,
-    "text_windows": figures.text_windows,
-}
+# One call per figure a chapter draws: the diagrams (test_figures.py), then the plots below.
 FIGURES = {
     **DIAGRAMS,
     "series_grid": lambda: plots.plot_series_grid(np.stack([SERIES[:50, None]] * 3), SERIES[[50] * 3]),

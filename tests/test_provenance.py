@@ -8,7 +8,6 @@ from importlib.metadata import version
 import pytest
 
 from companion import ledger, provenance, storage
-from companion.profiles import MAX_STEPS_ENV_VAR, PROFILE_ENV_VAR
 
 RECORD = {"date": "2026-12-06T07:00:00Z", "commit": "9df725298cc8589455bdbeb138e3ae766a13a7df",
           "uncommitted_changes": False, "python": "3.11.7", "tensorflow": "2.21.0", "keras": "3.15.1",
@@ -16,12 +15,8 @@ RECORD = {"date": "2026-12-06T07:00:00Z", "commit": "9df725298cc8589455bdbeb138e
 
 
 @pytest.fixture(autouse=True)
-def results_in_tmp(tmp_path, monkeypatch):
-    monkeypatch.setenv(storage.RESULTS_ENV_VAR, str(tmp_path))
-    monkeypatch.setenv(storage.RECORD_ENV_VAR, "1")
-    monkeypatch.delenv(PROFILE_ENV_VAR, raising=False)
-    monkeypatch.delenv(MAX_STEPS_ENV_VAR, raising=False)
-    return tmp_path
+def results_in_tmp(recording_in_tmp):
+    return recording_in_tmp
 
 
 def test_collect_records_the_commit_versions_and_machine(monkeypatch):

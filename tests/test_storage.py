@@ -7,16 +7,12 @@ from pathlib import Path
 import pytest
 
 from companion import storage
-from companion.profiles import MAX_STEPS_ENV_VAR, PROFILE_ENV_VAR, get_profile
+from companion.profiles import PROFILE_ENV_VAR, get_profile
 
 
 @pytest.fixture(autouse=True)
-def results_in_tmp(tmp_path, monkeypatch):
-    monkeypatch.setenv(storage.RESULTS_ENV_VAR, str(tmp_path))
-    monkeypatch.setenv(storage.RECORD_ENV_VAR, "1")
-    monkeypatch.delenv(PROFILE_ENV_VAR, raising=False)
-    monkeypatch.delenv(MAX_STEPS_ENV_VAR, raising=False)
-    return tmp_path
+def results_in_tmp(recording_in_tmp):
+    return recording_in_tmp
 
 
 def test_results_path_resolves_the_profile_once_from_a_name_a_profile_or_the_environment(results_in_tmp,
