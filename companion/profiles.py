@@ -23,7 +23,8 @@ class Profile:
 
     Attributes:
         name: ``"cpu"`` or ``"full"``.
-        timeseries_epochs: epochs of every time-series model (Parts 1 and 2).
+        timeseries_epochs: epochs of every time-series model (the parts "Basics of RNNs" and
+            "More advanced cells").
         char_window_shift: shift between successive Shakespeare training windows.
         char_epochs: epochs of the stateless character model.
         char_steps_per_epoch: batches per epoch of the character models
