@@ -10,12 +10,22 @@ In a chapter (MyST)::
 
 emits a seed-text box, a temperature slider (MIN_TEMPERATURE to MAX_TEMPERATURE, which
 the script reads from the slider), a length, an optional random seed, a Write button
-(Enter in a box presses it) and an output area. The page that uses the directive, and only
-that page, loads three files copied into ``_static/char_rnn_writer/``: the exported
-weights (``char_rnn_writer_weights``, default ``book/checkpoints/char_rnn.web.js``,
-written by ``python -m companion.export_char_rnn``), ``char_rnn_writer.js`` (the GRU in
-plain JavaScript and ``window.charRNN``) and ``char_rnn_writer.css``. They are scripts,
-not fetched data, so the page also works from ``file://``.
+(Enter in a box presses it) and an output area.
+
+The files, copied into ``_static/char_rnn_writer/`` when the build starts:
+
+- ``char_rnn.web.js``: the exported weights (``char_rnn_writer_weights``, default
+  ``book/checkpoints/char_rnn.web.js``, written by ``python -m companion.export_char_rnn``);
+- ``char_rnn_engine.js``: the model in plain JavaScript (GRU forward step, generate, trace,
+  backward pass, connectivity, atTemperature), which defines ``window.charRNN``;
+- ``char_rnn_writer.js`` and ``char_rnn_writer.css``: the writer widget, which only reads
+  its fields and draws.
+
+A page loads them only if it needs them (0.9 MB of weights): :func:`add_engine_assets`
+adds the weights and the engine to the page being written (call it from an
+``html-page-context`` handler: the writer's, here, and that of any other widget that uses
+``window.charRNN``), and the writer's pages also load the writer's script and style sheet.
+They are scripts, not fetched data, so the page also works from ``file://``.
 """
 
 from __future__ import annotations
@@ -36,6 +46,9 @@ logger = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "char_rnn_writer_static"
 OUT_FOLDER = "char_rnn_writer"  # inside the site's _static/
 WEIGHTS_NAME = "char_rnn.web.js"
+ENGINE_NAME = "char_rnn_engine.js"
+# `defer` script priorities: deferred scripts run in this order, after the page is parsed.
+WEIGHTS_PRIORITY, ENGINE_PRIORITY, WIDGET_PRIORITY = 600, 601, 602  # widgets: >= WIDGET_PRIORITY
 DEFAULTS = {"text": "ROMEO:", "temperature": 0.7, "length": 300}
 MAX_LENGTH = 2000
 # The temperatures the page offers: written into the slider's and the box's min/max, which
@@ -136,12 +149,12 @@ def weights_file(app: Sphinx) -> Path:
 
 
 def copy_assets(app: Sphinx) -> None:
-    """Copy the script, the style sheet and the weights into ``_static/char_rnn_writer/``."""
+    """Copy the engine, the writer's script and style sheet, and the weights into ``_static/char_rnn_writer/``."""
     if app.builder.format != "html":
         return
     target = Path(app.outdir) / "_static" / OUT_FOLDER
     target.mkdir(parents=True, exist_ok=True)
-    for name in ("char_rnn_writer.js", "char_rnn_writer.css"):
+    for name in (ENGINE_NAME, "char_rnn_writer.js", "char_rnn_writer.css"):
         copy_asset_file(str(STATIC / name), str(target))
     weights = weights_file(app)
     if weights.is_file():
@@ -152,15 +165,27 @@ def copy_assets(app: Sphinx) -> None:
                        type="char_rnn_writer", subtype="weights")
 
 
+def add_engine_assets(app: Sphinx) -> None:
+    """Load the weights, then ``char_rnn_engine.js`` (``window.charRNN``), on the page being written.
+
+    Call it from an ``html-page-context`` handler, for a page that needs the engine; calling
+    it again for the same page adds nothing (Sphinx keeps one copy of an identical script).
+    The page's widget scripts use ``defer`` and a priority >= ``WIDGET_PRIORITY``, so that
+    they run after the engine.
+    """
+    # `defer`: the page renders first; deferred scripts run in order, weights first.
+    app.add_js_file(f"{OUT_FOLDER}/{WEIGHTS_NAME}", defer="defer", priority=WEIGHTS_PRIORITY)
+    app.add_js_file(f"{OUT_FOLDER}/{ENGINE_NAME}", defer="defer", priority=ENGINE_PRIORITY)
+
+
 def add_page_assets(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
                     doctree: nodes.document | None) -> None:
-    """Load the widget's files on the pages that show it, and nowhere else (0.9 MB of weights)."""
+    """Load the writer's files on the pages that show it, and nowhere else (0.9 MB of weights)."""
     if doctree is None or next(iter(doctree.findall(char_rnn_writer)), None) is None:
         return
     app.add_css_file(f"{OUT_FOLDER}/char_rnn_writer.css")
-    # `defer`: the page renders first; deferred scripts run in order, weights first.
-    app.add_js_file(f"{OUT_FOLDER}/{WEIGHTS_NAME}", defer="defer", priority=600)
-    app.add_js_file(f"{OUT_FOLDER}/char_rnn_writer.js", defer="defer", priority=601)
+    add_engine_assets(app)
+    app.add_js_file(f"{OUT_FOLDER}/char_rnn_writer.js", defer="defer", priority=WIDGET_PRIORITY)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

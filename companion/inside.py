@@ -13,21 +13,27 @@ order z, r, h; ``bias[0]`` for the inputs, ``bias[1]`` for the state)::
 :func:`trace_char_model` runs it layer by layer through the course's char model
 (``companion.train_char_rnn.build_char_model``) and adds the next-character
 probabilities. The feature functions map a text to one number per character, and
-:func:`best_units` finds, per feature, the unit whose state correlates most with it.
+:func:`best_units` finds, per feature, the unit whose state correlates most with it
+(:func:`best_layer_units`: over all layers). :func:`write_page_data` stores those units
+and a passage for the chapter's interactive views (``results/<profile>-inside.json``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 import keras
 import numpy as np
 
+from companion import storage
+
 __all__ = [
-    "FEATURES", "CharTrace", "GateTrace", "UnitMatch", "after_sentence_end", "best_units", "chars_to_newline",
-    "gate_saturation", "gru_gates", "in_word", "line_position", "speaker_line", "text_features",
-    "trace_char_model",
+    "FEATURES", "FEATURE_LABELS", "PAGE_DATA_SUFFIX", "PASSAGE_CHARS", "CharTrace", "GateTrace", "LayerUnit",
+    "UnitMatch", "after_sentence_end", "best_layer_units", "best_units", "chars_to_newline", "gate_saturation",
+    "gru_gates", "in_word", "line_position", "page_data", "speaker_line", "text_features", "trace_char_model",
+    "whole_lines", "write_page_data",
 ]
 
 SENTENCE_ENDS = ".!?"
@@ -53,6 +59,14 @@ class CharTrace(NamedTuple):
 class UnitMatch(NamedTuple):
     """The unit whose state correlates most with a feature, and that Pearson correlation (signed)."""
 
+    unit: int
+    correlation: float
+
+
+class LayerUnit(NamedTuple):
+    """A unit of a stack of layers: its layer (1 for the first), its index in the layer (from 0), its correlation."""
+
+    layer: int
     unit: int
     correlation: float
 
@@ -274,6 +288,9 @@ def after_sentence_end(text: str) -> np.ndarray:
 _FEATURE_FUNCTIONS = {"line_position": line_position, "chars_to_newline": chars_to_newline, "in_word": in_word,
                       "speaker_line": speaker_line, "after_sentence_end": after_sentence_end}
 FEATURES = tuple(_FEATURE_FUNCTIONS)  # the names text_features returns, in order
+FEATURE_LABELS = {"line_position": "position in the line", "chars_to_newline": "characters to the newline",
+                  "in_word": "inside a word", "speaker_line": "speaker's name line",
+                  "after_sentence_end": "just after . ! or ?"}  # for readers: tables, figures, the page
 
 
 def text_features(text: str) -> dict[str, np.ndarray]:
@@ -317,6 +334,31 @@ def best_units(states: object, features: Mapping[str, object]) -> dict[str, Unit
     return matches
 
 
+def best_layer_units(states: Sequence[object], features: Mapping[str, object]) -> dict[str, LayerUnit]:
+    """Per feature, the unit of all layers with the largest absolute correlation (:func:`best_units` per layer).
+
+    Ties go to the lower layer, then to the lower unit.
+
+    Args:
+        states: one ``[time, units]`` array per layer, e.g. ``[h[0] for h in trace.h]``.
+        features: ``{name: [time]}``, e.g. :func:`text_features` of the text read.
+
+    Returns:
+        ``{name: LayerUnit(layer, unit, correlation)}`` in the order of `features`, layers numbered from 1.
+    """
+    if isinstance(states, np.ndarray) or not isinstance(states, Sequence) or not states:
+        raise TypeError(
+            f"Argument `states` must be a non-empty list with one [time, units] array per layer. "
+            f"Received: states of type {type(states).__name__}"
+            + (f" and shape {states.shape}" if isinstance(states, np.ndarray) else ""))
+    per_layer = [best_units(layer_states, features) for layer_states in states]
+    best = {}
+    for name in features:
+        layer = max(range(len(per_layer)), key=lambda index: (abs(per_layer[index][name].correlation), -index))
+        best[name] = LayerUnit(layer + 1, *per_layer[layer][name])
+    return best
+
+
 def gate_saturation(z: object, low: float = 0.1, high: float = 0.9) -> tuple[np.ndarray, np.ndarray]:
     """Per unit, the share of steps with the gate below `low` and above `high` (the 2015 paper's scatter).
 
@@ -339,3 +381,92 @@ def gate_saturation(z: object, low: float = 0.1, high: float = 0.9) -> tuple[np.
                          f"{values.shape}")
     steps = values.reshape(-1, values.shape[-1])
     return (steps < low).mean(axis=0), (steps > high).mean(axis=0)
+
+
+PAGE_DATA_SUFFIX = "-inside"  # results/<profile>-inside.json: what the chapter's interactive views read
+PASSAGE_CHARS = (300, 600)  # the page's passage: at least, at most this many characters
+
+
+def whole_lines(text: str, start: int, min_chars: int = PASSAGE_CHARS[0], max_chars: int = PASSAGE_CHARS[1]) -> str:
+    """The whole lines of `text` from the first line start at or after `start`, at least `min_chars` in all.
+
+    A line start is index 0 or the index after a newline; the passage ends with a newline.
+
+    Example:
+        >>> whole_lines("ab\\ncd\\nef\\n", 1, min_chars=2, max_chars=5)
+        'cd\\n'
+
+    Raises:
+        ValueError: no such passage of at most `max_chars` characters (a long line, or the end of `text`).
+    """
+    text = _check_text(text)
+    if isinstance(start, bool) or not isinstance(start, int) or not 0 <= start < len(text):
+        raise ValueError(f"Argument `start` must be an integer index into `text` (0 to {len(text) - 1}). "
+                         f"Received: start={start!r}")
+    if start == 0 or text[start - 1] == "\n":
+        first = start
+    else:
+        newline = text.find("\n", start)
+        first = newline + 1 if newline >= 0 else len(text)  # no newline after `start`: no line starts there
+    end = first
+    while end - first < min_chars and (newline := text.find("\n", end)) >= 0:
+        end = newline + 1
+    passage = text[first:end]
+    if not min_chars <= len(passage) <= max_chars or not passage.endswith("\n"):
+        raise ValueError(
+            f"Argument `text` has no passage of whole lines of {min_chars} to {max_chars} characters from index "
+            f"{start}. Received: {len(passage)} characters from index {first}: {passage[:60]!r}...")
+    return passage
+
+
+def page_data(passage: str, units: Mapping[str, LayerUnit]) -> dict[str, object]:
+    """What the chapter's interactive views read: a passage and the best unit of every feature.
+
+    Args:
+        passage: held-out text of :data:`PASSAGE_CHARS` characters, whole lines (:func:`whole_lines`).
+        units: ``{feature: LayerUnit}`` for every name of :data:`FEATURES` (:func:`best_layer_units`).
+
+    Returns:
+        ``{"passage": str, "units": [{"feature", "label", "layer", "unit", "correlation"}, ...]}``, the units in
+        :data:`FEATURES` order, correlations rounded to 3 decimals.
+    """
+    low, high = PASSAGE_CHARS
+    wanted = f"a text of {low} to {high} characters that ends with a newline (whole lines: see whole_lines)"
+    if not isinstance(passage, str):
+        raise TypeError(f"Argument `passage` must be {wanted}. Received: passage of type {type(passage).__name__}")
+    if not low <= len(passage) <= high or not passage.endswith("\n"):
+        raise ValueError(f"Argument `passage` must be {wanted}. Received: {len(passage)} characters ending with "
+                         f"{passage[-1:]!r}")
+    wanted = f"map each feature of {list(FEATURES)} to a LayerUnit (best_layer_units)"
+    if not isinstance(units, Mapping):
+        raise TypeError(f"Argument `units` must {wanted}. Received: units of type {type(units).__name__}")
+    if set(units) != set(FEATURES):
+        raise ValueError(f"Argument `units` must {wanted}. Received: the features {sorted(units)}")
+    rows = []
+    for feature in FEATURES:
+        match = units[feature]
+        layer, unit, correlation = match if isinstance(match, tuple) and len(match) == 3 else (None, None, None)
+        fits = (all(isinstance(index, int) and not isinstance(index, bool) for index in (layer, unit))
+                and isinstance(correlation, (int, float)) and math.isfinite(correlation)
+                and layer >= 1 and unit >= 0 and abs(correlation) <= 1.0)
+        if not fits:
+            raise ValueError(f"Argument `units[{feature!r}]` must be a LayerUnit(layer >= 1, unit >= 0, "
+                             f"correlation in [-1, 1]). Received: {match!r}")
+        rows.append({"feature": feature, "label": FEATURE_LABELS[feature], "layer": layer, "unit": unit,
+                     "correlation": round(float(correlation), 3)})
+    return {"passage": passage, "units": rows}
+
+
+def write_page_data(passage: str, units: Mapping[str, LayerUnit]) -> dict[str, object]:
+    """:func:`page_data`, written to ``results/<profile>-inside.json`` when :func:`companion.storage.recording`.
+
+    The file is replaced atomically (:func:`companion.storage.write_json`); the views embed it when the book is
+    built. Not recording (tests, readers' runs), nothing is written.
+
+    Returns:
+        The data, written or not.
+    """
+    data = page_data(passage, units)
+    if storage.recording():
+        storage.write_json(storage.results_path(None, PAGE_DATA_SUFFIX), data)
+    return data

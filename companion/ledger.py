@@ -631,6 +631,129 @@ FIGURES: tuple[Figure, ...] = (
         notes="e to char.checkpoint_valid_loss: the band is that figure's band through exp. The "
         "trigram model's perplexity is 7.70, a uniform choice among 39 characters 39.",
     ),
+    # --- Inside the char-RNN (book/inside_char_rnn, issue 22): the course's own results -------
+    Figure(
+        key="inside.h_vs_keras",
+        description="GRU states h of the shipped checkpoint computed from its weights (companion.inside, "
+        "float64) vs the Keras layers' outputs, first 2,000 held-out characters: largest absolute difference",
+        reported=None,
+        source="lecture",
+        where="not reported: the course's own check of its gate computation",
+        chapter="inside_char_rnn",
+        band=between(0.0, 1e-5),
+        notes="The course's own check: 4.9e-6 on the 2-core development CPU (Keras computes in float32). "
+        "Reading the kernels' z and r blocks in swapped order gives 2.0. Band: the issue's tolerance, 1e-5.",
+    ),
+    Figure(
+        key="inside.line_position_r",
+        description="shipped checkpoint, held-out split: absolute Pearson correlation of the best of its 256 GRU "
+        "units with the character's position in its line",
+        reported=None,
+        source="lecture",
+        where="not reported: the course's own result",
+        chapter="inside_char_rnn",
+        band=between(0.85, 0.95),
+        notes="The course's own result: 0.913 (layer 2, unit 98) on the 2-core development CPU. The best unit "
+        "of a randomly initialised model of the same shape reaches 0.32 (seed 42; seeds 0-2: 0.30-0.40), "
+        "far below the band's floor.",
+    ),
+    Figure(
+        key="inside.chars_to_newline_r",
+        description="shipped checkpoint, held-out split: absolute correlation of the best unit with the number "
+        "of characters left until the next newline",
+        reported=None,
+        source="lecture",
+        where="not reported: the course's own result",
+        chapter="inside_char_rnn",
+        band=between(0.50, 0.65),
+        notes="The course's own result: 0.596 (layer 2, unit 120) on the 2-core development CPU. A randomly "
+        "initialised model's best unit: 0.13 (seed 42; seeds 0-2: 0.16-0.17).",
+    ),
+    Figure(
+        key="inside.in_word_r",
+        description="shipped checkpoint, held-out split: absolute correlation of the best unit with being a letter "
+        "(inside a word) rather than a space, newline or punctuation mark",
+        reported=None,
+        source="lecture",
+        where="not reported: the course's own result",
+        chapter="inside_char_rnn",
+        band=between(0.80, 0.92),
+        notes="The course's own result: 0.864 (layer 1, unit 68) on the 2-core development CPU. A randomly "
+        "initialised model's best unit: 0.52 (seed 42; seeds 0-2: 0.49-0.58): any unit that reacts to the "
+        "current character correlates with this feature of the current character.",
+    ),
+    Figure(
+        key="inside.speaker_line_r",
+        description="shipped checkpoint, held-out split: absolute correlation of the best unit with being on a "
+        "speaker's name line (a line that ends with ':')",
+        reported=None,
+        source="lecture",
+        where="not reported: the course's own result",
+        chapter="inside_char_rnn",
+        band=between(0.55, 0.72),
+        notes="The course's own result: 0.639 (layer 2, unit 15) on the 2-core development CPU. A randomly "
+        "initialised model's best unit: 0.26 (seed 42; seeds 0-2: 0.28-0.30).",
+    ),
+    Figure(
+        key="inside.saturated_units_layer1",
+        description="shipped checkpoint, held-out split: share of the first GRU layer's 128 units whose "
+        "update gate z is below 0.1 or above 0.9 on more than half of the steps",
+        reported=None,
+        source="lecture",
+        where="not reported: the course's own result",
+        chapter="inside_char_rnn",
+        band=between(0.30, 0.50),
+        notes="The course's own result: 0.39 on the 2-core development CPU. A randomly initialised model "
+        "has none (0: its gates stay near 0.5, the sigmoid of small sums with zero biases).",
+    ),
+    Figure(
+        key="inside.saturated_units_layer2",
+        description="shipped checkpoint, held-out split: share of the second GRU layer's 128 units whose "
+        "update gate z is below 0.1 or above 0.9 on more than half of the steps",
+        reported=None,
+        source="lecture",
+        where="not reported: the course's own result",
+        chapter="inside_char_rnn",
+        band=between(0.90, 1.0),
+        notes="The course's own result: 0.99 (127 of 128 units) on the 2-core development CPU; a randomly "
+        "initialised model has none.",
+    ),
+    Figure(
+        key="inside.overwriting_units_layer2",
+        description="shipped checkpoint, held-out split: share of the second GRU layer's units whose update "
+        "gate z is below 0.1 (the state overwritten) on more than half of the steps",
+        reported=None,
+        source="lecture",
+        where="not reported: the course's own result",
+        chapter="inside_char_rnn",
+        band=between(0.75, 0.95),
+        notes="The course's own result: 0.875 (112 of 128 units) on the 2-core development CPU; a randomly "
+        "initialised model has none.",
+    ),
+    Figure(
+        key="inside.line_unit_z_newline",
+        description="shipped checkpoint, held-out split: the line-position unit's update gate z, mean over "
+        "the steps that read a newline",
+        reported=None,
+        source="lecture",
+        where="not reported: the course's own result",
+        chapter="inside_char_rnn",
+        band=between(0.05, 0.35),
+        notes="The course's own result: 0.23 on the 2-core development CPU. The unit writes its state at a "
+        "newline; a randomly initialised model's gates stay near 0.5.",
+    ),
+    Figure(
+        key="inside.line_unit_z_within",
+        description="shipped checkpoint, held-out split: the line-position unit's update gate z, mean over "
+        "the other steps",
+        reported=None,
+        source="lecture",
+        where="not reported: the course's own result",
+        chapter="inside_char_rnn",
+        band=between(0.85, 0.97),
+        notes="The course's own result: 0.92 on the 2-core development CPU: within a line the unit keeps most "
+        "of its state at every step; a random model's gates stay near 0.5.",
+    ),
     Figure(
         key="stateful.valid_loss",
         description="stateful char-RNN (32 streams), held-out loss reading the held-out text in order",

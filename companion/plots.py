@@ -22,14 +22,16 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import LogFormatterSciNotation, MaxNLocator
 
 __all__ = [
     "COLUMN_PX", "DPI", "HATCHES", "MAX_WIDTH", "METRIC_LABELS", "PALETTE", "DecimalLogFormatter", "axis_label",
-    "log_scale", "plot_distributions", "plot_epoch_times", "plot_forecasts", "plot_learning_curves", "plot_per_step",
-    "plot_series", "plot_series_grid", "plot_stateful_windows", "series_style"
+    "log_scale", "plot_distributions", "plot_epoch_times", "plot_forecasts", "plot_gate_saturation",
+    "plot_learning_curves", "plot_per_step", "plot_series", "plot_series_grid", "plot_stateful_windows",
+    "plot_text_activations", "series_style"
 ]
 
 DPI = 100  # matplotlib's default, which Jupyter's inline backend keeps: stored PNGs have 100 px per inch
@@ -342,5 +344,90 @@ def plot_distributions(distributions: Mapping[str, np.ndarray], labels: Sequence
     _labels(ax, "next character", "probability")
     ax.grid(True, axis="y")
     ax.legend(fontsize=SMALL_PT)
+    fig.tight_layout()
+    return fig
+
+
+SHOWN_CHARS = {" ": "␣", "\n": "⏎"}  # characters drawn as a visible sign
+# Diverging, blue below 0, red above, white at 0 (lightness shows |h|): the middle 70 % of
+# matplotlib's RdBu_r, whose darkest ends would hide black text.
+ACTIVATION_CMAP = LinearSegmentedColormap.from_list("activation", plt.get_cmap("RdBu_r")(np.linspace(0.15, 0.85, 256)))
+
+
+def plot_text_activations(text: str, activations: Mapping[str, Sequence[float]],
+                          limit: float = 1.0) -> Figure:
+    """`text` once per entry of `activations` (title -> one value per character ``[len(text)]``).
+
+    Each panel draws the text line by line, every character on a cell coloured by its value
+    (:data:`ACTIVATION_CMAP`, from ``-limit`` to ``limit``, e.g. a tanh unit's state); a key
+    of coloured cells under the last panel gives the scale. Spaces and newlines are drawn as
+    ␣ and ⏎.
+    """
+    if not isinstance(text, str) or not text:
+        raise ValueError(f"Argument `text` must be a non-empty string. Received: {text!r}")
+    values = {title: np.asarray(row, dtype=float) for title, row in activations.items()}
+    bad = {title: row.shape for title, row in values.items() if row.shape != (len(text),)}
+    if not values or bad:
+        raise ValueError(f"Argument `activations` must map titles to arrays of shape [{len(text)}] (one value "
+                         f"per character of `text`). Received shapes: {bad or 'no activations'}")
+    lines = text.split("\n")
+    lines = [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+    key = np.linspace(-limit, limit, 5)  # the scale, drawn as cells two lines under the last panel's text
+    columns = max(5 * len(key), *(len(line) for line in lines))
+    cell = min(0.11, (MAX_WIDTH - 0.4) / columns)  # inches per character
+    rows = [len(lines)] * (len(values) - 1) + [len(lines) + 3]  # lines of each panel, the key's in the last
+    fig, axes = _figure(len(values), height=0.35 * len(values) + 0.2 * sum(rows), width=cell * columns + 0.4,
+                        gridspec_kw={"height_ratios": rows})  # a title, then 0.2 inches per line
+    norm = plt.Normalize(-limit, limit)
+
+    def draw(ax: Axes, x: float, y: float, width: float, value: float, label: str) -> None:
+        ax.add_patch(plt.Rectangle((x, y), width, 1, facecolor=ACTIVATION_CMAP(norm(value)), edgecolor="none"))
+        ax.text(x + width / 2, y + 0.5, label, ha="center", va="center", family="monospace", fontsize=SMALL_PT)
+
+    for ax, (title, row) in zip(axes, values.items(), strict=True):
+        start = 0
+        for y, line in enumerate(lines):
+            for x, char in enumerate(line):
+                draw(ax, x, -y - 1, 1, row[start + x], SHOWN_CHARS.get(char, char))
+            start += len(line)
+        ax.set_xlim(0, columns)
+        ax.set_ylim(-len(lines), 0)
+        ax.set_title(title, fontsize=TEXT_PT, loc="left")
+        ax.axis("off")
+    last = axes[-1]
+    for index, value in enumerate(key):
+        draw(last, 5 * index, -len(lines) - 3, 5, value, f"{value:g}")
+    last.text(0, -len(lines) - 1.5, "the unit's state h (blue: negative, red: positive):", va="center",
+              fontsize=TEXT_PT)
+    last.set_ylim(-len(lines) - 3, 0)
+    fig.tight_layout()
+    return fig
+
+
+def plot_gate_saturation(panels: Mapping[str, Mapping[str, tuple[Sequence[float], Sequence[float]]]],
+                         low: float = 0.1, high: float = 0.9) -> Figure:
+    """Per unit, the share of steps its gate is below `low` (x) against above `high` (y).
+
+    The scatter of Karpathy, Johnson and Fei-Fei (2015): one panel per entry of `panels`
+    (e.g. a layer), in it one series per model of ``(below, above)``, each ``[units]``
+    (:func:`companion.inside.gate_saturation`). The solid line ``x + y = 1`` bounds every
+    point; right of the dashed line ``x + y = 0.5`` a unit is saturated on more than half
+    of the steps.
+    """
+    fig, axes = _figure(len(panels), height=0.6 + 3.4 * len(panels), width=4.6)
+    diagonal = np.array([0.0, 1.0])
+    for ax, (title, series) in zip(axes, panels.items(), strict=True):
+        for index, (name, (below, above)) in enumerate(series.items()):
+            ax.plot(below, above, linestyle="none", markersize=5, alpha=0.7, label=name,
+                    **series_style(index))
+        ax.plot(diagonal, 1 - diagonal, "-", color=NEUTRAL, linewidth=0.8)
+        ax.plot(diagonal / 2, (1 - diagonal) / 2, "--", color=NEUTRAL, linewidth=0.8)
+        ax.set_xlim(-0.03, 1.03)
+        ax.set_ylim(-0.03, 1.03)
+        ax.set_aspect("equal")
+        ax.set_title(title, fontsize=TEXT_PT)
+        _labels(ax, f"fraction of steps with z < {low:g}", f"fraction of steps with z > {high:g}")
+        ax.grid(True)
+        ax.legend(fontsize=SMALL_PT, loc="upper right")
     fig.tight_layout()
     return fig

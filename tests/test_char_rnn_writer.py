@@ -117,10 +117,11 @@ def page(driver: Chrome, page_url: str) -> Chrome:
     return driver
 
 
-def test_the_weights_load_on_the_char_rnn_page_only():
-    pages = [path for path in SITE.rglob("*.html") if "char_rnn.web.js" in path.read_text("utf-8")]
+def test_the_writer_loads_on_the_char_rnn_page_only():
+    """(Where the weights and the engine load: test_char_rnn_engine.py.)"""
+    pages = [path for path in SITE.rglob("*.html") if "char_rnn_writer.js" in path.read_text("utf-8")]
     assert [path.relative_to(SITE).as_posix() for path in pages] == [PAGE]
-    assert (SITE / "_static" / "char_rnn_writer" / "char_rnn.web.js").is_file()
+    assert (SITE / "_static" / "char_rnn_writer" / "char_rnn_writer.js").is_file()
 
 
 def test_probabilities_equal_keras_predict(page, tokenizer, model):
@@ -311,9 +312,10 @@ def test_the_page_says_loading_until_the_weights_are_in():
     assert '<p class="char-rnn-writer-status" data-role="status">Loading the model…</p>' in widget_html
 
 
-def test_a_failed_load_tells_the_reader_what_to_do(driver, page_url):
+@pytest.mark.parametrize("blocked", ["char_rnn.web.js", "char_rnn_engine.js"])  # the weights, the model
+def test_a_failed_load_tells_the_reader_what_to_do(driver, page_url, blocked):
     driver.execute_cdp_cmd("Network.enable", {})
-    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*char_rnn.web.js*"]})
+    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": [f"*{blocked}*"]})
     try:
         driver.get(page_url)
         root = widget(driver)
@@ -324,7 +326,7 @@ def test_a_failed_load_tells_the_reader_what_to_do(driver, page_url):
         driver.get("about:blank")  # the next test loads the page afresh
     assert state == "failed" and button_disabled
     assert message.startswith("The model could not be loaded, so the writer cannot run. Reload the page")
-    assert "charRNNWeights" not in message
+    assert "charRNNWeights" not in message and blocked in message
 
 
 def test_the_controls_fit_a_phone_screen(browsers, page_url):

@@ -1,27 +1,41 @@
-"""GRU gates from the weights (companion.inside) against the Keras layers, and the text features."""
+"""GRU gates from the weights (companion.inside) against the Keras layers, the text features, the units found and
+the page data the chapter writes (results/<profile>-inside.json), and the chapter's printed table against that file."""
 
 from __future__ import annotations
 
+import json
 import math
 import os
+import re
+from pathlib import Path
 
 import keras
+import matplotlib
 import numpy as np
 import pytest
 
-from companion import data, runtime
+matplotlib.use("Agg")
+
+from companion import data, plots, runtime, storage
 from companion.inside import (
+    FEATURE_LABELS,
     FEATURES,
+    PAGE_DATA_SUFFIX,
+    LayerUnit,
     after_sentence_end,
+    best_layer_units,
     best_units,
     chars_to_newline,
     gate_saturation,
     gru_gates,
     in_word,
     line_position,
+    page_data,
     speaker_line,
     text_features,
     trace_char_model,
+    whole_lines,
+    write_page_data,
 )
 from companion.text import split_chronologically
 from companion.train_char_rnn import load_checkpoint
@@ -263,3 +277,163 @@ def test_gate_saturation_counts_steps_below_and_above_the_bounds():
         gate_saturation(z, low=0.9, high=0.1)
     with pytest.raises(ValueError, match=r"Argument `z` must have shape \[..., units\]"):
         gate_saturation(np.zeros((0, 3)))
+
+
+def test_best_layer_units_takes_the_best_of_all_layers_and_numbers_them_from_1():
+    feature = line_position(TEXT)
+    noise = np.random.default_rng(2).normal(size=(len(TEXT), 3))
+    first = np.column_stack([noise[:, :2], feature + noise[:, 2]])  # unit 2 tracks the feature loosely
+    second = np.column_stack([noise[:, 2], -feature])  # unit 1 tracks it exactly
+    found = best_layer_units([first, second], {"line_position": feature, "noise": noise[:, 0]})
+    assert found["line_position"] == LayerUnit(2, 1, pytest.approx(-1.0))
+    assert found["noise"] == LayerUnit(1, 0, pytest.approx(1.0))  # the lower layer wins a tie
+    with pytest.raises(TypeError, match=r"Argument `states` must be a non-empty list .* shape \(14, 3\)"):
+        best_layer_units(first, {"line_position": feature})
+    with pytest.raises(TypeError, match="Argument `states` must be a non-empty list"):
+        best_layer_units([], {"line_position": feature})
+
+
+LINES = "".join(f"line {index}: {'x' * (index % 50)}\n" for index in range(60))  # 1,860 characters
+
+
+def test_whole_lines_starts_at_a_line_start_and_ends_after_a_newline():
+    passage = whole_lines(LINES, 3)  # index 3 is inside the first line: the passage starts at the second
+    assert LINES.startswith(passage, LINES.index("line 1:"))
+    assert 300 <= len(passage) <= 600 and passage.endswith("\n")
+    last_line = passage[:-1].rsplit("\n", 1)[-1] + "\n"
+    assert len(passage) - len(last_line) < 300  # no more lines than needed
+    assert whole_lines(LINES, LINES.index("line 1:")) == passage  # from a line start: that line
+    assert whole_lines("ab\ncd\nef\n", 3, min_chars=2, max_chars=5) == "cd\n"
+    with pytest.raises(ValueError, match="no passage of whole lines of 300 to 600 characters from index 1760"):
+        whole_lines(LINES, len(LINES) - 100)  # too close to the end
+    with pytest.raises(ValueError, match="no passage of whole lines of 4 to 5 characters from index 0. Received: 13"):
+        whole_lines("ab\n" + "c" * 9 + "\n", 0, min_chars=4, max_chars=5)  # the second line is too long
+    with pytest.raises(ValueError, match=r"Argument `start` must be an integer index into `text` \(0 to 8\)"):
+        whole_lines("ab\ncd\nef\n", 9)
+
+
+def units_found() -> dict[str, LayerUnit]:
+    return {name: LayerUnit(1 + index % 2, 10 * index, 0.1234567 * (-1) ** index)
+            for index, name in enumerate(FEATURES)}
+
+
+PASSAGE = whole_lines(LINES, 0)
+
+
+def test_page_data_follows_the_schema_the_views_read():
+    found = dict(reversed(units_found().items()))  # any order in, FEATURES order out
+    content = page_data(PASSAGE, found)
+    assert list(content) == ["passage", "units"] and content["passage"] == PASSAGE
+    assert [unit["feature"] for unit in content["units"]] == list(FEATURES)
+    assert content["units"][1] == {"feature": FEATURES[1], "label": FEATURE_LABELS[FEATURES[1]], "layer": 2,
+                                   "unit": 10, "correlation": -0.123}
+    assert all(type(unit["layer"]) is int and type(unit["unit"]) is int for unit in content["units"])
+    assert json.loads(json.dumps(content)) == content
+
+
+@pytest.mark.parametrize(("passage", "received"), [
+    ("short\n", "Received: 6 characters ending with '\\n'"),
+    (PASSAGE[:-1], f"Received: {len(PASSAGE) - 1} characters ending with 'x'"),
+    ("x\n" * 301, "Received: 602 characters"),
+])
+def test_page_data_refuses_a_passage_the_views_cannot_show(passage, received):
+    with pytest.raises(ValueError, match=rf"Argument `passage` must be a text of 300 to 600 characters that ends "
+                                         rf"with a newline.*{re.escape(received)}"):
+        page_data(passage, units_found())
+    with pytest.raises(TypeError, match="Argument `passage` must be a text .* Received: passage of type list"):
+        page_data(["a"], units_found())
+
+
+def test_page_data_refuses_missing_features_and_bad_units():
+    found = units_found()
+    del found["in_word"]
+    with pytest.raises(ValueError, match=r"Argument `units` must map each feature of .* Received: the features "
+                                         r"\['after_sentence_end', 'chars_to_newline', 'line_position', 'speaker"):
+        page_data(PASSAGE, found)
+    with pytest.raises(TypeError, match="Argument `units` must map each feature .* Received: units of type list"):
+        page_data(PASSAGE, list(found.values()))
+    for bad in [LayerUnit(0, 3, 0.5), LayerUnit(1, -1, 0.5), LayerUnit(1, 3, 1.5), LayerUnit(1, 3, float("nan")),
+                LayerUnit(1.0, 3, 0.5), (1, 3), "unit 3"]:
+        with pytest.raises(ValueError, match=rf"Argument `units\['in_word'\]` must be a LayerUnit.*"
+                                             rf"Received: {re.escape(repr(bad))}"):
+            page_data(PASSAGE, {**units_found(), "in_word": bad})
+
+
+def test_writing_page_data_replaces_the_profiles_file_atomically(recording_in_tmp, monkeypatch):
+    path = recording_in_tmp / f"cpu{PAGE_DATA_SUFFIX}.json"
+    path.write_text('{"old": true}')
+    written = write_page_data(PASSAGE, units_found())
+    assert json.loads(path.read_text()) == written == page_data(PASSAGE, units_found())
+    assert sorted(item.name for item in recording_in_tmp.iterdir()) == [path.name]  # no temporary file left
+    replaced = []
+    monkeypatch.setattr(storage.os, "replace", lambda source, target: replaced.append((Path(source).parent, target)))
+    write_page_data(PASSAGE, units_found())
+    assert replaced == [(recording_in_tmp, path)]  # written beside it, then swapped in
+
+
+def test_page_data_is_written_only_when_recording(recording_in_tmp, monkeypatch):
+    monkeypatch.setenv(storage.RECORD_ENV_VAR, "0")
+    assert write_page_data(PASSAGE, units_found())["passage"] == PASSAGE
+    assert list(recording_in_tmp.iterdir()) == []
+    monkeypatch.setenv(storage.RECORD_ENV_VAR, "1")
+    with pytest.raises(ValueError, match="Argument `passage`"):  # refused before anything is written
+        write_page_data("short\n", units_found())
+    assert list(recording_in_tmp.iterdir()) == []
+
+
+CHAPTER = Path(__file__).resolve().parents[1] / "book" / "inside_char_rnn.ipynb"
+PAGE_DATA = storage.results_dir() / f"cpu{PAGE_DATA_SUFFIX}.json"
+TABLE_ROW = re.compile(r"^\| (?P<label>[^|]+?) \| (?P<layer>\d+) \| (?P<unit>\d+) \| (?P<correlation>-?\d\.\d{3}) \|",
+                       re.M)
+
+
+def printed_unit_table(notebook: dict) -> list[dict[str, object]]:
+    """The rows of the table of best units in the executed chapter's stored outputs."""
+    for cell in notebook["cells"]:
+        for output in cell.get("outputs", []):
+            markdown = "".join(output.get("data", {}).get("text/markdown", ""))
+            if markdown.startswith("| feature | layer | unit | correlation |"):
+                return [{"label": row["label"], "layer": int(row["layer"]), "unit": int(row["unit"]),
+                         "correlation": float(row["correlation"])} for row in TABLE_ROW.finditer(markdown)]
+    raise AssertionError(f"{CHAPTER.name} has no stored table of units (a Markdown output starting "
+                         f"'| feature | layer | unit | correlation |')")
+
+
+@pytest.mark.skipif(not CHAPTER.exists(), reason=f"{CHAPTER.name} does not exist yet: it is created and executed "
+                    "(RNN_BOOK_RECORD=1) from book/inside_char_rnn.md with the other chapters")
+def test_the_table_the_chapter_printed_equals_the_page_data():
+    printed = printed_unit_table(json.loads(CHAPTER.read_text(encoding="utf-8")))
+    stored = json.loads(PAGE_DATA.read_text(encoding="utf-8"))["units"]
+    assert printed == [{key: unit[key] for key in ("label", "layer", "unit", "correlation")} for unit in stored]
+    assert [unit["feature"] for unit in stored] == list(FEATURES)
+
+
+def test_the_passage_figure_draws_each_character_on_the_colour_of_its_value():
+    text, values = "ab c\nd\n", np.array([-1.0, -0.5, 0.0, 0.5, 1.0, 0.25, -0.25])
+    fig = plots.plot_text_activations(text, {"unit 7": values, "unit 8": -values})
+    for ax, row in zip(fig.axes, [values, -values], strict=True):
+        cells = list(zip(ax.patches, ax.texts, strict=False))[:len(text)]
+        assert [label.get_text() for _, label in cells] == ["a", "b", "␣", "c", "⏎", "d", "⏎"]
+        assert [patch.get_xy() for patch, _ in cells] == [(0, -1), (1, -1), (2, -1), (3, -1), (4, -1), (0, -2),
+                                                          (1, -2)]  # line by line, top down
+        expected = plots.ACTIVATION_CMAP((row + 1) / 2)  # -1 .. 1 onto the colour map
+        assert np.allclose([patch.get_facecolor() for patch, _ in cells], expected)
+    assert [ax.get_title(loc="left") for ax in fig.axes] == ["unit 7", "unit 8"]
+    key = fig.axes[-1].texts[len(text):]  # the scale under the last panel
+    assert [label.get_text() for label in key][:5] == ["-1", "-0.5", "0", "0.5", "1"]
+    with pytest.raises(ValueError, match=r"Argument `activations` must map titles to arrays of shape \[7\].*\(6,\)"):
+        plots.plot_text_activations(text, {"unit 7": values[:6]})
+
+
+def test_the_saturation_scatter_puts_each_unit_at_its_shares_below_and_above():
+    below, above = np.array([0.2, 0.7, 0.0]), np.array([0.1, 0.2, 0.9])
+    fig = plots.plot_gate_saturation({"layer 1": {"trained": (below, above), "random weights": (above, below)},
+                                      "layer 2": {"trained": (above, below), "random weights": (below, above)}})
+    assert [ax.get_title() for ax in fig.axes] == ["layer 1", "layer 2"]
+    trained, random_weights, bound, half = fig.axes[0].lines
+    assert np.array_equal(trained.get_xydata(), np.column_stack([below, above]))
+    assert np.array_equal(random_weights.get_xydata(), np.column_stack([above, below]))
+    assert trained.get_marker() != random_weights.get_marker() and trained.get_color() != random_weights.get_color()
+    assert np.allclose(bound.get_xydata().sum(axis=1), 1.0) and np.allclose(half.get_xydata().sum(axis=1), 0.5)
+    assert fig.axes[0].get_xlabel() == "fraction of steps with z < 0.1"
+    assert fig.axes[0].get_ylabel() == "fraction of steps with z > 0.9"

@@ -60,6 +60,11 @@ FIGURES = {
         np.array(list(("to be or not to be: that is the question " * 2)[:75])).reshape(5, 3, 5)),
     "distributions": lambda: plots.plot_distributions(
         {f"T = {t}": np.full(12, 1 / 12) for t in (0.2, 1, 2)}, list("e toa\nnsihr,")),
+    "text_activations": lambda: plots.plot_text_activations(
+        "gremio:\ngood morrow, neighbour baptista.\n", {"unit 1": np.linspace(-1, 1, 41), "unit 2": np.zeros(41)}),
+    "gate_saturation": lambda: plots.plot_gate_saturation(
+        {f"layer {i}": {"trained": (np.array([0.2, 0.7]), np.array([0.1, 0.2])),
+                        "random weights": (np.zeros(2), np.zeros(2))} for i in (1, 2)}),
 }
 
 
