@@ -125,10 +125,13 @@ def _passage_controls(ident: str) -> str:
 <textarea id="{ident}-text" data-role="text" rows="4" spellcheck="false" data-max="{MAX_PASSAGE}"></textarea>"""
 
 
+# What is wrong with a control, right under the controls (in sight on a phone).
+MESSAGE = '<p class="char-rnn-inside-message" data-role="message" role="alert" hidden></p>'
+
+
 def _tail(what: str) -> str:
-    """The message, readout and status lines every view has, and what shows without a browser."""
-    return f"""<p class="char-rnn-inside-message" data-role="message" role="alert" hidden></p>
-<p class="char-rnn-inside-status" data-role="status">Loading the model…</p>
+    """The status line every view has, and what shows without a browser."""
+    return f"""<p class="char-rnn-inside-status" data-role="status">Loading the model…</p>
 <noscript><p>{what} in your browser: this needs JavaScript.</p></noscript>
 <p class="char-rnn-inside-print">{what} in the web version of this page.</p>"""
 
@@ -174,6 +177,7 @@ state, pale overwrites it. Choose a character to see the five likeliest next cha
 <output for="{ident}-temperature" data-role="temperature-value">{DEFAULT_TEMPERATURE:.2f}</output>
 </div>
 </div>
+{MESSAGE}
 <div class="char-rnn-inside-legends">
 <div class="char-rnn-inside-legend"><span>character: unit state <em>h</em></span>
 <span class="char-rnn-inside-scale" data-role="legend-state" data-scale="state"></span>
@@ -202,12 +206,13 @@ with respect to it), relative to the largest: the darkest is 1.</p>
 <div class="char-rnn-inside-controls">
 {_passage_controls(ident)}
 </div>
+{MESSAGE}
 <div class="char-rnn-inside-legends">
-<div class="char-rnn-inside-legend"><span>shade: influence on the next character</span>
+<div class="char-rnn-inside-legend"><span>shade: gradient norm for the next character</span>
 <span class="char-rnn-inside-scale" data-role="legend-share" data-scale="share"></span>
 <span class="char-rnn-inside-ends"><span>0</span><span>1 = the largest</span></span></div>
 </div>
-{_passage(ident, "Passage shaded by influence on the next character")}
+{_passage(ident, "Passage shaded by gradient norm for the next character")}
 <p class="char-rnn-inside-readout" data-role="readout" aria-live="polite"></p>
 {_tail("This view runs")}
 </div>

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from selenium.webdriver import Chrome
 
-__all__ = ["BROWSERS", "CHROMIUM_FLAGS", "MIN_WINDOW_WIDTH", "SITE", "BrowserUnavailable", "chromium"]
+__all__ = ["BROWSERS", "CHROMIUM_FLAGS", "MIN_WINDOW_WIDTH", "SITE", "TYPESET", "BrowserUnavailable", "chromium",
+           "wait_until_typeset"]
 
 # The built site (jupyter-book build .); RNN_BOOK_SITE_DIR points elsewhere (--path-output).
 SITE = Path(os.environ.get("RNN_BOOK_SITE_DIR")
@@ -33,6 +34,21 @@ CHROMIUM_FLAGS = (
     # Every host but the test server fails to resolve: a CDN fetch shows as an error.
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
 )
+
+# Resolves once the page has loaded, MathJax has typeset it, the fonts are ready and every
+# image has decoded, to MathJax's state: "ok", "absent" (the page loads no MathJax) or
+# "failed: <error>" (typesetting, a font or the page failed).
+TYPESET = """
+const done = arguments[arguments.length - 1];
+const loaded = new Promise((resolve) => document.readyState === "complete" ? resolve()
+  : window.addEventListener("load", resolve));
+loaded.then(() => {
+  const startup = window.MathJax && window.MathJax.startup;
+  const maths = startup && startup.promise ? startup.promise.then(() => "ok") : "absent";
+  return Promise.all([maths, document.fonts.ready,
+                      ...Array.from(document.images, (img) => img.decode().catch(() => null))]);
+}).then(([maths]) => done(maths), (error) => done("failed: " + error));
+"""
 
 
 class BrowserUnavailable(RuntimeError):
@@ -85,3 +101,12 @@ def chromium(profile_dir: Path, width: int = 1280, height: int = 1024,
         yield chrome
     finally:
         chrome.quit()
+
+
+def wait_until_typeset(driver: Chrome) -> str:
+    """Waits until the page in `driver` is settled for reading (:data:`TYPESET`): its maths typeset,
+    its fonts and images in. Returns MathJax's state: ``"ok"``, ``"absent"`` or ``"failed: ..."``.
+
+    It waits at most the driver's script timeout (60 s from :func:`chromium`).
+    """
+    return driver.execute_async_script(TYPESET)

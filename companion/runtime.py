@@ -16,7 +16,8 @@ from collections.abc import Iterator
 
 from companion.checks import integer_at_least
 
-__all__ = ["DEFAULT_SEED", "cap_steps", "compile_without_xla", "configure", "native_stderr_silenced", "set_seeds"]
+__all__ = ["DEFAULT_SEED", "cap_steps", "capped", "compile_without_xla", "configure", "native_stderr_silenced",
+           "set_seeds"]
 
 DEFAULT_SEED = 42
 
@@ -121,6 +122,20 @@ def compile_without_xla() -> None:
 
     compile_no_xla.__wrapped_with_xla__ = compile_  # type: ignore[attr-defined]
     keras.Model.compile = compile_no_xla  # type: ignore[method-assign]
+
+
+def capped(steps: int) -> int:
+    """`steps`, or the smoke run's cap (``RNN_BOOK_MAX_STEPS``) where that is smaller.
+
+    For a training loop a chapter writes itself, which :func:`cap_steps` cannot reach:
+    ``range(runtime.capped(50))`` runs 50 steps, and 2 under ``RNN_BOOK_MAX_STEPS=2``.
+    The same cap as ``fit``'s, from :func:`companion.profiles.max_steps`.
+    """
+    steps = integer_at_least("steps", steps, 0)
+    from companion.profiles import max_steps
+
+    cap = max_steps()
+    return steps if cap is None else min(steps, cap)
 
 
 def cap_steps(max_steps: int) -> None:

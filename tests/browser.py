@@ -121,17 +121,3 @@ def open_page(driver: Chrome, url: str, timeout: float = 30) -> None:
     WebDriverWait(driver, timeout, ignored_exceptions=(WebDriverException,)).until(
         lambda d: d.execute_script(SETTLED))
     driver.execute_script("return document.fonts ? document.fonts.ready.then(() => true) : true;")
-
-
-# Resolves once MathJax has typeset the page: "ok", "absent" (not loaded) or "failed: ...".
-WAIT_FOR_MATHJAX = """
-const done = arguments[arguments.length - 1];
-const startup = window.MathJax && window.MathJax.startup;
-if (!startup || !startup.promise) { done("absent"); }
-else { startup.promise.then(() => done("ok"), (error) => done("failed: " + error)); }
-"""
-
-
-def wait_for_mathjax(driver: Chrome) -> str:
-    """Waits until MathJax has typeset the page: ``"ok"``, ``"absent"`` or ``"failed: ..."``."""
-    return driver.execute_async_script(WAIT_FOR_MATHJAX)

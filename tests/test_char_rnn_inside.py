@@ -235,7 +235,7 @@ def test_colours_and_readout_are_the_units_trace(desktop):
     assert [c["bar"] for c in drawn] == scale(desktop, "gate", list(z))
     readout = part(root, "readout")
     assert float(readout.get_attribute("data-h")) == h[index] and float(readout.get_attribute("data-z")) == z[index]
-    assert readout.text.startswith(f"Character {shown(text[index])}, position {index}: unit "
+    assert readout.text.startswith(f"Character {shown(text[index])}, position {index}: state h "
                                    f"{signed(h[index], 2)}, update gate {z[index]:.2f};")
 
 

@@ -5,8 +5,9 @@ The ``full`` profile (the lecture's settings: windows every character, batches o
 executes its code paths on a CPU: bigger datasets, the stateful model, the checkpoint,
 the tables. ``RNN_BOOK_MAX_STEPS=2`` makes ``runtime.configure()`` cap every ``fit`` at
 2 epochs of 2 batches and every ``evaluate`` at 2 batches, and compile without XLA
-(which would take longer than such a run), and ``ledger.record`` then prints its line
-without asserting the band (and never writes ``results/``).
+(which would take longer than such a run); a training loop a chapter writes itself runs
+``runtime.capped(steps)`` steps, 2 here. ``ledger.record`` then prints its line without
+asserting the band (and never writes ``results/``).
 
 Opt in with ``RNN_BOOK_SMOKE_TEST=1`` (``.ci/run`` does). Each chapter runs from its
 ``.md`` source in a fresh kernel whose working folder is ``book/`` (the chapters open
@@ -125,6 +126,9 @@ def test_chapter_runs_under_the_full_profile_with_capped_training(chapter, smoke
     assert text.count(f"band not asserted: {MAX_STEPS_ENV_VAR}={MAX_STEPS}") >= len(expected)
     if expected:  # recorded into the smoke run's folder, not results/
         assert set(expected) <= set(json.loads((smoke_results / "full.json").read_text()))
+    if chapter == "training_many_steps":  # its own training loop (clipping) ran capped too
+        assert re.search(rf"^no clipping +first gradient norm .* of {MAX_STEPS} steps$", text, re.M), \
+            f"the clipping experiment's loop did not stop at {MAX_STEPS} steps (runtime.capped)"
     if chapter == "char_rnn":  # the shipped checkpoint was loaded and evaluated
         assert "No checkpoint at" not in text
         assert re.search(r"^char\.checkpoint_valid_loss: measured ", text, re.M)

@@ -20,8 +20,10 @@ Opt in with ``RNN_BOOK_SITE_TEST=1`` after ``jupyter-book build . -W``, like
 
 from __future__ import annotations
 
+import functools
 import html
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pytest
@@ -166,10 +168,22 @@ REFERENCE_LABEL = re.compile(r'<div class="citation" id="([^"]+)"[^>]*>\s*<span 
                              r'<span class="fn-bracket">\[</span>(.*?)<span class="fn-bracket">', re.S)
 
 
+@pytest.fixture(scope="module")
+def read_at_desktop(wide_driver: Chrome, origin: str) -> Callable[[str], dict[str, list]]:
+    """`page`'s images (IMAGES) and exercise titles (EXERCISE_TITLES) at 1400 px, from one load of
+    the page for both tests (a second load would render the page and typeset its maths again)."""
+    @functools.cache
+    def read(page: str) -> dict[str, list]:
+        open_page(wide_driver, f"{origin}/{page}")
+        return {"images": wide_driver.execute_script(IMAGES),
+                "exercises": wide_driver.execute_script(EXERCISE_TITLES)}
+
+    return read
+
+
 @pytest.mark.parametrize("page", site_pages())
-def test_every_image_says_what_it_shows(wide_driver, origin, page):
-    open_page(wide_driver, f"{origin}/{page}")
-    bad = [image["src"] for image in wide_driver.execute_script(IMAGES)
+def test_every_image_says_what_it_shows(read_at_desktop, page):
+    bad = [image["src"] for image in read_at_desktop(page)["images"]
            if not any(text and not FILE_NAME.search(text) for text in (image["alt"], image["caption"]))]
     assert not bad, (f"{page}: images with no alt text or caption but a file name (give the cell "
                      f"`mystnb: image: alt:` metadata): {bad}")
@@ -183,9 +197,8 @@ def test_one_search_field_at_the_top(narrow_driver, origin, page):
 
 
 @pytest.mark.parametrize("page", site_pages())
-def test_exercises_are_numbered_within_their_chapter(wide_driver, origin, page):
-    open_page(wide_driver, f"{origin}/{page}")
-    titles = wide_driver.execute_script(EXERCISE_TITLES)
+def test_exercises_are_numbered_within_their_chapter(read_at_desktop, page):
+    titles = read_at_desktop(page)["exercises"]
     numbers = [match.group(1) if (match := re.match(r"^Exercise ([\d.]+)", title)) else None
                for title in titles]
     if not titles:

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from companion import runtime
+from companion.profiles import MAX_STEPS_ENV_VAR
 
 
 def test_set_seeds_repeats_numpy_and_keras_draws():
@@ -45,6 +46,17 @@ def test_cap_steps_limits_fit_epochs_and_batches_and_evaluate_batches():
         runtime.cap_steps(0)
     with pytest.raises(TypeError, match="`max_steps` must be an integer"):
         runtime.cap_steps(2.0)
+
+
+def test_capped_applies_the_smoke_runs_cap_to_a_loops_steps(monkeypatch):
+    monkeypatch.delenv(MAX_STEPS_ENV_VAR, raising=False)
+    assert runtime.capped(50) == 50
+    monkeypatch.setenv(MAX_STEPS_ENV_VAR, "2")
+    assert [runtime.capped(steps) for steps in (50, 2, 1, 0)] == [2, 2, 1, 0]
+    with pytest.raises(ValueError, match="steps"):
+        runtime.capped(-1)
+    with pytest.raises(TypeError, match="steps"):
+        runtime.capped(2.0)
 
 
 def test_compile_without_xla_overrides_jit_compile():

@@ -33,8 +33,8 @@ from browser import (  # `origin`: tests/conftest.py
     requires_built_site,
     site_pages,
     unavailable,
-    wait_for_mathjax,
 )
+from companion.browser import wait_until_typeset
 
 if TYPE_CHECKING:
     from selenium.webdriver import Chrome
@@ -151,7 +151,7 @@ def test_page_renders_offline_with_maths_images_and_links(driver, origin, page):
     driver.get_log("browser")  # drop what an earlier page logged
     open_page(driver, f"{origin}/{page}")
     problems: list[str] = []
-    mathjax = wait_for_mathjax(driver)
+    mathjax = wait_until_typeset(driver)
     maths = driver.execute_script(MATH_STATE)
     if maths["maths"]:
         if mathjax != "ok":

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from companion.browser import BrowserUnavailable, chromium
+from companion.browser import BrowserUnavailable, chromium, wait_until_typeset
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,18 +31,6 @@ DEFAULT_OUTPUT = ROOT / "_build" / "html" / SITE_PATH
 PAGE = "course.html"  # the single page, moved to the build's root (see single_page)
 TIMEOUT_SECONDS = 120
 
-# Resolves once the page, MathJax's typesetting, the fonts and every image are done.
-SETTLED = """
-const done = arguments[arguments.length - 1];
-const loaded = new Promise((resolve) => document.readyState === "complete" ? resolve()
-  : window.addEventListener("load", resolve));
-loaded.then(() => {
-  const startup = window.MathJax && window.MathJax.startup;
-  return Promise.all([startup ? startup.promise : Promise.reject(new Error("no MathJax on the page")),
-                      document.fonts.ready,
-                      ...Array.from(document.images, (img) => img.decode().catch(() => null))]);
-}).then(() => done("ok"), (error) => done(String(error)));
-"""
 # On paper: each chapter starts a page, no code line is cut off (a page cannot scroll), and
 # the code the site hides behind "Show code cell source" is left out (its output stays).
 PRINT_STYLE = """<style media="print">
@@ -80,9 +68,9 @@ def print_pdf(page: Path, output: Path, profile_dir: Path) -> None:
     with chromium(profile_dir, file_access=True) as driver:
         driver.set_script_timeout(TIMEOUT_SECONDS)
         driver.get(page.resolve().as_uri())
-        state = driver.execute_async_script(SETTLED)
+        state = wait_until_typeset(driver)  # the maths, the fonts and every image
         if state != "ok":
-            raise RuntimeError(f"{page} did not finish typesetting: {state}")
+            raise RuntimeError(f"{page} did not finish typesetting: MathJax {state}")
         pdf = driver.execute_cdp_cmd("Page.printToPDF", {
             "paperWidth": 8.27, "paperHeight": 11.69,  # A4, in inches
             "marginTop": 0.6, "marginBottom": 0.6, "marginLeft": 0.6, "marginRight": 0.6,

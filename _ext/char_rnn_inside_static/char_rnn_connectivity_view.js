@@ -73,7 +73,7 @@
       readout.textContent = `Position ${position}, after ${inside.shown(traced.chars[position])}: the model ` +
         `predicts ${inside.shown(predicted.char)} (${inside.percent(predicted.probability)}); the passage goes ` +
         `on with ${inside.shown(next)} (${inside.percent(nextProbability)}), whose log-probability the shading ` +
-        "traces back. Most influence: " +
+        "traces back. Largest gradients: " +
         strongest.map((t) => `${inside.shown(traced.chars[t])} at ${t} (${share(t).toFixed(2)})`).join(", ") + ".";
     }
 

@@ -8,7 +8,7 @@
   "use strict";
 
   const DEBOUNCE_MILLISECONDS = 250; // the passage is traced again this long after the last key
-  const NEWLINE_GLYPH = "\u21b5"; // a line break is drawn as "↵" before the break itself
+  const NEWLINE_GLYPH = "\u23ce"; // a line break is drawn as "⏎" before the break itself, as in the figures
 
   // --- colours ------------------------------------------------------------------------------
 

@@ -85,7 +85,8 @@
       const top = inside.likeliest(charRNN.atTemperature(trace.probabilities[index], temperature), TOP);
       inside.drawBars(bars, top);
       Object.assign(readout.dataset, {index: index, h: h, z: z, temperature: temperature});
-      readout.textContent = `Character ${inside.shown(traced.chars[index])}, position ${index}: unit ${inside.signed(h, 2)}, ` +
+      readout.textContent = `Character ${inside.shown(traced.chars[index])}, position ${index}: ` +
+        `state h ${inside.signed(h, 2)}, ` +
         `${gateOfLayer() ? "layer's mean update gate" : "update gate"} ${z.toFixed(2)}; most likely next at ` +
         `temperature ${temperature.toFixed(2)}: ` +
         top.map(({char: next, probability}) => `${inside.shown(next)} ${inside.percent(probability)}`).join(", ") +
