@@ -121,3 +121,26 @@ def open_page(driver: Chrome, url: str, timeout: float = 30) -> None:
     WebDriverWait(driver, timeout, ignored_exceptions=(WebDriverException,)).until(
         lambda d: d.execute_script(SETTLED))
     driver.execute_script("return document.fonts ? document.fonts.ready.then(() => true) : true;")
+
+
+# Calls the page's model (``window.charRNN``) once its weights are loaded: `arguments[0]` is the
+# body of a function of (charRNN, args), `arguments[1]` its args.
+CALL = """
+const done = arguments[arguments.length - 1];
+const body = new Function("charRNN", "args", arguments[0]);
+const args = arguments[1];
+window.charRNN.ready.then(() => done({value: body(window.charRNN, args)}),
+                          (error) => done({error: String(error)}));
+"""
+
+
+def call(driver: Chrome, body: str, args: object = None):
+    """What `body` (JavaScript, with `charRNN` and `args` in scope) returns once the model is ready."""
+    result = driver.execute_async_script(CALL, body, args)
+    assert "error" not in result, f"charRNN.ready failed: {result['error']}"
+    return result["value"]
+
+
+def severe_console_entries(driver: Chrome) -> list[str]:
+    """The messages the page logged at level SEVERE (errors) in Chromium's console."""
+    return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]

@@ -1,20 +1,23 @@
 """Fixtures shared by the tests: a results folder that records (test_ledger.py, test_storage.py,
-test_provenance.py), and the browser tests of the built site (test_site.py, test_readable_pages.py,
-test_accessibility.py)."""
+test_provenance.py), the shipped char-RNN checkpoint (test_char_rnn_writer.py, test_char_rnn_engine.py),
+and the browser tests of the built site (test_site.py, test_readable_pages.py, test_accessibility.py)."""
 
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 import pytest
 
-from browser import DESKTOP, PHONE, chromium, serve_site
+from browser import DESKTOP, PHONE, chromium, serve_site, unavailable
 
 if TYPE_CHECKING:
     from selenium.webdriver import Chrome
+
+    from companion.train_char_rnn import CharCheckpoint
 
 
 @pytest.fixture
@@ -28,6 +31,18 @@ def recording_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv(PROFILE_ENV_VAR, raising=False)
     monkeypatch.delenv(MAX_STEPS_ENV_VAR, raising=False)
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def checkpoint() -> CharCheckpoint:
+    """The char-RNN checkpoint the book ships, in Keras (the tokenizer is fitted on the local corpus)."""
+    from companion import data, runtime
+    from companion.train_char_rnn import load_checkpoint
+
+    if not os.environ.get(data.DATA_DIR_ENV_VAR):
+        unavailable(f"{data.DATA_DIR_ENV_VAR} is unset: no local copy of the Shakespeare corpus")
+    runtime.configure()
+    return load_checkpoint()
 
 
 @pytest.fixture(scope="session")

@@ -22,7 +22,6 @@ weights and the engine once per page, in order, before the widget's script.
 from __future__ import annotations
 
 import io
-import os
 import re
 import sys
 from pathlib import Path
@@ -32,14 +31,13 @@ import numpy as np
 import pytest
 
 import char_rnn_writer  # the Sphinx extension (_ext/, on pytest's pythonpath)
-from browser import DESKTOP, SITE, requires_built_site, unavailable
-from companion import data, runtime
+from browser import DESKTOP, SITE, call, requires_built_site, severe_console_entries, unavailable
+from companion import data
 from companion.export_char_rnn import MAX_BYTES
 from companion.generation import sampling_distribution
 from companion.inside import trace_char_model
 from companion.text import split_chronologically
-from companion.train_char_rnn import CharCheckpoint, load_checkpoint
-from test_char_rnn_writer import call, severe_console_entries  # the page's API, called once it is ready
+from companion.train_char_rnn import CharCheckpoint
 
 if TYPE_CHECKING:
     from selenium.webdriver import Chrome
@@ -61,15 +59,6 @@ def our_scripts(page: Path) -> list[str]:
     """The file names of the scripts `page` loads from ``_static/char_rnn_writer/``, in order."""
     sources = re.findall(r'<script[^>]*src="([^"]+)"', page.read_text("utf-8"))
     return [Path(source.split("?")[0]).name for source in sources if f"/{char_rnn_writer.OUT_FOLDER}/" in source]
-
-
-@pytest.fixture(scope="module")
-def checkpoint() -> CharCheckpoint:
-    """The checkpoint the book ships, in Keras (the tokenizer is fitted on the local corpus)."""
-    if not os.environ.get(data.DATA_DIR_ENV_VAR):
-        unavailable(f"{data.DATA_DIR_ENV_VAR} is unset: no local copy of the Shakespeare corpus")
-    runtime.configure()
-    return load_checkpoint()
 
 
 @pytest.fixture(scope="module")

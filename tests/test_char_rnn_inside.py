@@ -29,7 +29,7 @@ import pytest
 
 import char_rnn_inside  # the Sphinx extension (_ext/, on pytest's pythonpath)
 import char_rnn_writer
-from browser import DESKTOP, PHONE, SITE, open_page, requires_built_site, unavailable
+from browser import DESKTOP, PHONE, SITE, call, open_page, requires_built_site, severe_console_entries, unavailable
 from test_accessibility import FORBIDDEN, RUN_AXE, WCAG_A_AA, axe_source
 
 if TYPE_CHECKING:
@@ -92,26 +92,6 @@ def test_malformed_page_data_is_named(data, expected):
 
 # --- the page, in Chromium -----------------------------------------------------------------------------
 
-# Calls charRNN once its weights are loaded: `arguments[0]` is the body of a function of (charRNN, args).
-CALL = """
-const done = arguments[arguments.length - 1];
-const body = new Function("charRNN", "args", arguments[0]);
-window.charRNN.ready.then(() => done({value: body(window.charRNN, arguments[1])}),
-                          (error) => done({error: String(error)}));
-"""
-
-
-def call(driver: Chrome, body: str, args: object = None):
-    """What `body` (JavaScript, with `charRNN` and `args` in scope) returns once the model is ready."""
-    result = driver.execute_async_script(CALL, body, args)
-    assert "error" not in result, f"charRNN.ready failed: {result['error']}"
-    return result["value"]
-
-
-def severe_console_entries(driver: Chrome) -> list[str]:
-    return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
-
-
 def wait(driver: Chrome, script: str, *args: object) -> None:
     """Waits until `script` (JavaScript returning a boolean) is true."""
     from selenium.webdriver.support.ui import WebDriverWait
@@ -123,6 +103,7 @@ def load(driver: Chrome) -> Chrome:
     """The page from file://, both views drawn, the console emptied."""
     if not (SITE / PAGE).is_file():
         unavailable(f"no {PAGE} in {SITE}: run `jupyter-book build . -W` first")
+    driver.get_log("browser")  # drop what earlier tests on this shared browser logged
     open_page(driver, (SITE / PAGE).resolve().as_uri())
     wait(driver, """return Array.from(document.querySelectorAll(".char-rnn-inside"),
                                        (root) => root.dataset.state).join() === "ready,ready";""")

@@ -20,7 +20,6 @@ on a phone's screen).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -28,10 +27,9 @@ import numpy as np
 import pytest
 
 import char_rnn_writer  # the Sphinx extension (_ext/, on pytest's pythonpath): the page's limits
-from browser import PHONE, SITE, chromium, requires_built_site, unavailable  # fixtures: tests/conftest.py
-from companion import data, runtime
+from browser import PHONE, SITE, call, chromium, requires_built_site, severe_console_entries, unavailable
 from companion.text import CharTokenizer
-from companion.train_char_rnn import CharCheckpoint, load_checkpoint
+from companion.train_char_rnn import CharCheckpoint
 
 if TYPE_CHECKING:
     import keras
@@ -47,38 +45,6 @@ COLD_CHARS = 80
 TOLERANCE = 1e-5
 
 pytestmark = requires_built_site
-
-# Calls charRNN once its weights are loaded: `arguments[0]` is the body of a function of
-# (charRNN, args), `arguments[1]` its args.
-CALL = """
-const done = arguments[arguments.length - 1];
-const body = new Function("charRNN", "args", arguments[0]);
-const args = arguments[1];
-window.charRNN.ready.then(() => done({value: body(window.charRNN, args)}),
-                          (error) => done({error: String(error)}));
-"""
-
-
-def call(driver: Chrome, body: str, args: object = None):
-    """What `body` (JavaScript, with `charRNN` and `args` in scope) returns once the page is ready."""
-    result = driver.execute_async_script(CALL, body, args)
-    assert "error" not in result, f"charRNN.ready failed: {result['error']}"
-    return result["value"]
-
-
-def severe_console_entries(driver: Chrome) -> list[str]:
-    return [entry["message"] for entry in driver.get_log("browser")
-            if entry["level"] == "SEVERE"]
-
-
-@pytest.fixture(scope="module")
-def checkpoint() -> CharCheckpoint:
-    """The checkpoint the book ships, in Keras (the tokenizer is fitted on the local corpus)."""
-    if not os.environ.get(data.DATA_DIR_ENV_VAR):
-        unavailable(f"{data.DATA_DIR_ENV_VAR} is unset: no local copy of the Shakespeare corpus")
-    runtime.configure()
-    return load_checkpoint()
-
 
 @pytest.fixture(scope="module")
 def tokenizer(checkpoint: CharCheckpoint) -> CharTokenizer:
