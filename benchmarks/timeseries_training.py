@@ -85,7 +85,7 @@ def main() -> None:
     for name, results in runs.items():
         seconds = min(s for s, _ in results)
         mses = "  ".join(f"{mse:.5f}" for _, mse in results)
-        print(f"  {name:36}: {seconds:6.1f} s  speed-up {default_s / seconds:4.2f}x  "
+        print(f"  {name:40}: {seconds:6.1f} s  speed-up {default_s / seconds:4.2f}x  "
               f"valid MSE {mses}")
 
 
