@@ -144,9 +144,10 @@ def cap_steps(max_steps: int) -> None:
 
     For smoke runs (``RNN_BOOK_MAX_STEPS``, applied by :func:`configure`): the
     chapters' code paths run, with any profile, in seconds. Caps ``epochs``,
-    ``steps_per_epoch`` and ``validation_steps`` of ``fit`` and ``steps`` of
-    ``evaluate`` (a smaller value given by the chapter is kept); ``predict`` is
-    untouched. Idempotent.
+    ``steps_per_epoch`` and ``validation_steps`` of ``fit``, ``steps`` of
+    ``evaluate``, and ``steps_per_execution`` of every later ``compile`` (one call
+    into TensorFlow trains up to that many batches, past ``steps_per_epoch``); a
+    smaller value given by the chapter is kept; ``predict`` is untouched. Idempotent.
     """
     max_steps = integer_at_least("max_steps", max_steps, 1)
     import keras
@@ -155,8 +156,13 @@ def cap_steps(max_steps: int) -> None:
         return max_steps if value is None else min(value, max_steps)
 
     model = keras.Model
+    compile_ = getattr(model.compile, "__wrapped_uncapped__", model.compile)
     fit = getattr(model.fit, "__wrapped_uncapped__", model.fit)
     evaluate = getattr(model.evaluate, "__wrapped_uncapped__", model.evaluate)
+
+    def capped_compile(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs["steps_per_execution"] = capped(kwargs.get("steps_per_execution", 1))
+        return compile_(self, *args, **kwargs)
 
     def capped_fit(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         kwargs["epochs"] = capped(kwargs.get("epochs", 1))
@@ -168,7 +174,9 @@ def cap_steps(max_steps: int) -> None:
         kwargs["steps"] = capped(kwargs.get("steps"))
         return evaluate(self, *args, **kwargs)
 
+    capped_compile.__wrapped_uncapped__ = compile_  # type: ignore[attr-defined]
     capped_fit.__wrapped_uncapped__ = fit  # type: ignore[attr-defined]
     capped_evaluate.__wrapped_uncapped__ = evaluate  # type: ignore[attr-defined]
+    model.compile = capped_compile  # type: ignore[method-assign]
     model.fit = capped_fit  # type: ignore[method-assign]
     model.evaluate = capped_evaluate  # type: ignore[method-assign]

@@ -39,7 +39,15 @@ def test_cap_steps_limits_fit_epochs_and_batches_and_evaluate_batches():
         model.evaluate(x, y, batch_size=8, verbose=0, callbacks=[keras.callbacks.LambdaCallback(
             on_test_batch_end=lambda batch, logs: evaluated.append(batch))])
         assert evaluated == [0, 1]
+        # A model compiled after the cap with 32 batches per call into TensorFlow, as the
+        # time-series chapters compile theirs: one call would otherwise train all 8 batches.
+        batched = keras.Sequential([keras.Input(shape=[2]), keras.layers.Dense(1)])
+        batched.compile(loss="mse", optimizer="sgd", steps_per_execution=32)
+        assert batched.steps_per_execution == 2
+        batched.fit(x, y, batch_size=8, epochs=5, verbose=0)
+        assert int(batched.optimizer.iterations.numpy()) == 4  # 2 epochs of 2 batches
     finally:
+        keras.Model.compile = keras.Model.compile.__wrapped_uncapped__
         keras.Model.fit = keras.Model.fit.__wrapped_uncapped__
         keras.Model.evaluate = keras.Model.evaluate.__wrapped_uncapped__
     with pytest.raises(ValueError, match="`max_steps` must be >= 1"):
