@@ -61,3 +61,24 @@ def test_a_single_process_and_a_users_setting_are_left_alone():
     chosen = {"PYTEST_XDIST_WORKER_COUNT": "2", "TF_NUM_INTRAOP_THREADS": "2"}
     book_conftest.share_cpus_between_workers(chosen, 2)
     assert chosen["TF_NUM_INTRAOP_THREADS"] == "2" and chosen["TF_NUM_INTEROP_THREADS"] == "1"
+
+
+def test_each_worker_gets_cpus_of_its_own():
+    assert book_conftest.own_cpus("gw0", 2, [0, 1]) == [0]
+    assert book_conftest.own_cpus("gw1", 2, [0, 1]) == [1]
+    assert book_conftest.own_cpus("gw1", 2, [0, 1, 2, 3]) == [1, 3]
+    assert book_conftest.own_cpus("gw2", 3, [4, 5, 6]) == [6]
+    assert book_conftest.own_cpus("gw1", 4, [0, 1]) == [0, 1]  # more workers than CPUs: no pinning
+    shares = [book_conftest.own_cpus(f"gw{n}", 3, list(range(8))) for n in range(3)]
+    assert sorted(sum(shares, [])) == list(range(8))  # every CPU used, none twice
+
+
+def test_this_worker_runs_on_its_own_cpus():
+    """In the README's parallel run, this process (an xdist worker) is pinned as book/conftest.py says."""
+    import os
+
+    worker, workers = os.environ.get("PYTEST_XDIST_WORKER"), os.environ.get("PYTEST_XDIST_WORKER_COUNT")
+    if not worker or int(workers or 1) < 2 or not hasattr(os, "sched_getaffinity"):
+        pytest.skip("not an xdist worker of a parallel run on Linux")
+    available = sorted(os.sched_getaffinity(os.getppid()))  # the CPUs of pytest's main process
+    assert sorted(os.sched_getaffinity(0)) == book_conftest.own_cpus(worker, int(workers), available)
