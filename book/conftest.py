@@ -11,10 +11,10 @@
   kernels with two threads each on two cores ran the book 1.10 times slower than
   with one thread each (757 s against 685 s, side by side on a 2-core machine).
 - ... and each worker runs on CPUs of its own (``os.sched_setaffinity``; what it starts,
-  kernels and browsers, inherits them). TensorFlow still runs a few busy threads per
-  process besides the ones configured: two XLA trainings of the time-series chapter's
-  sequence-to-sequence model, one per core, took 35 and 48 s at once against 18 s alone
-  when free to move between the cores, 27 s each when pinned (2 cores).
+  kernels and browsers, inherits them). TensorFlow still keeps a few threads per process
+  busy besides the ones configured. Two XLA trainings (4 epochs) of the time-series
+  chapter's sequence-to-sequence model at once took 35 and 48 s free to move between the
+  2 cores, 27 s each pinned one per core; alone, one took 18 s (26 s pinned to one core).
 """
 
 from __future__ import annotations
