@@ -6,21 +6,24 @@
   chapters by the seconds stored in ``benchmarks/book_time.json``, test files by
   their ``expected_seconds`` marker (the opt-in smoke run takes minutes). Files with
   neither keep their order, after the others.
-- Under pytest-xdist each worker's kernels get an equal share of the CPUs
-  (``TF_NUM_INTRAOP_THREADS``/``TF_NUM_INTEROP_THREADS``, unless already set): two
-  kernels with two threads each on two cores ran the book 1.10 times slower than
-  with one thread each (757 s against 685 s, side by side on a 2-core machine).
-- ... and each worker runs on CPUs of its own (``os.sched_setaffinity``; what it starts,
-  kernels and browsers, inherits them). TensorFlow still keeps a few threads per process
-  busy besides the ones configured. Two XLA trainings (4 epochs) of the time-series
+- Under pytest-xdist each worker runs on CPUs of its own, if there are at least as many
+  CPUs as workers (``os.sched_setaffinity``; what it starts, kernels and browsers, inherits
+  them), and its kernels use as many threads as it has CPUs (``TF_NUM_INTRAOP_THREADS``/
+  ``TF_NUM_INTEROP_THREADS``, unless already set): two kernels with two threads each on two
+  cores ran the book 1.10 times slower than with one thread each (757 s against 685 s, side
+  by side on a 2-core machine, before the pinning). TensorFlow still keeps a few threads
+  per process busy besides the ones configured. Two XLA trainings (4 epochs) of the time-series
   chapter's sequence-to-sequence model at once took 35 and 48 s free to move between the
   2 cores, 27 s each pinned one per core; alone, one took 18 s (26 s pinned to one core).
+  On one core tf.data's autotuning left the kernel idle part of the time:
+  ``runtime.configure()`` turns it off (``benchmarks/tf_data_autotune.py``).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import MutableMapping
 from pathlib import Path
 
@@ -30,36 +33,44 @@ from nbval.plugin import IPyNbFile
 BOOK_TIMES = Path(__file__).resolve().parent.parent / "benchmarks" / "book_time.json"
 
 
-def share_cpus_between_workers(environ: MutableMapping[str, str], cpus: int) -> None:
-    """In an xdist worker, give the kernels it starts (they inherit `environ`) their share of `cpus`."""
-    workers = int(environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
-    if workers > 1:
-        threads = str(max(1, cpus // workers))
-        environ.setdefault("TF_NUM_INTRAOP_THREADS", threads)
-        environ.setdefault("TF_NUM_INTEROP_THREADS", threads)
-
-
 def own_cpus(worker: str, workers: int, cpus: list[int]) -> list[int]:
     """The CPUs that xdist worker `worker` (``"gw0"``, ``"gw1"``, ...) of `workers` runs on.
 
-    Every `workers`-th of `cpus`, from the worker's number; all of `cpus` if there are
-    fewer CPUs than workers (no worker would have one of its own).
+    Every `workers`-th of `cpus`, from the worker's number modulo `workers`; all of `cpus`
+    if there are fewer CPUs than workers (no worker would have one of its own).
     """
+    number = re.fullmatch(r"gw([0-9]+)", worker)
+    if number is None:
+        raise ValueError("Argument `worker` (PYTEST_XDIST_WORKER) must be xdist's worker name, 'gw' and a "
+                         f"number such as 'gw0'. Received: worker={worker!r}")
     if workers > len(cpus):
         return list(cpus)
-    return list(cpus)[int(worker.removeprefix("gw")) % workers::workers]
+    return list(cpus)[int(number[1]) % workers::workers]
 
 
-def pin_worker_to_its_cpus(environ: MutableMapping[str, str]) -> None:
-    """In an xdist worker, run this process (and what it starts) on :func:`own_cpus`."""
+def share_cpus_between_workers(environ: MutableMapping[str, str], cpus: list[int]) -> None:
+    """In an xdist worker, run this thread on :func:`own_cpus` of `cpus`, with as many TensorFlow
+    threads as it has CPUs (1 if the workers outnumber the CPUs).
+
+    The kernels and browsers it starts inherit both (the CPUs, and `environ`); a thread count
+    already in `environ` is kept. Outside a parallel run (``-n 0``, ``-n 1``) nothing changes.
+    """
     worker = environ.get("PYTEST_XDIST_WORKER")
     workers = int(environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
-    if worker and workers > 1 and hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, own_cpus(worker, workers, sorted(os.sched_getaffinity(0))))
+    if not worker or workers < 2:
+        return
+    mine = own_cpus(worker, workers, cpus)
+    threads = str(len(mine) if workers <= len(cpus) else 1)
+    environ.setdefault("TF_NUM_INTRAOP_THREADS", threads)
+    environ.setdefault("TF_NUM_INTEROP_THREADS", threads)
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, mine)
 
 
-share_cpus_between_workers(os.environ, os.cpu_count() or 1)
-pin_worker_to_its_cpus(os.environ)
+def pytest_configure(config):
+    """Once per process, before any kernel starts (importing this file changes nothing)."""
+    cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else list(range(os.cpu_count() or 1))
+    share_cpus_between_workers(os.environ, cpus)
 
 
 def pytest_collectstart(collector):

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -47,20 +51,52 @@ def test_missing_figures_give_no_order(tmp_path):
     assert book_conftest.stored_seconds(tmp_path / "t.json") == {"book/a.ipynb": 3.0}
 
 
-@pytest.mark.parametrize("workers, cpus, threads", [("2", 2, "1"), ("2", 8, "4"), ("4", 2, "1")])
-def test_workers_share_the_cpus(workers, cpus, threads):
-    environ = {"PYTEST_XDIST_WORKER_COUNT": workers}
+@pytest.mark.parametrize("worker, workers, cpus, threads", [
+    ("gw1", "2", [0, 1], "1"), ("gw1", "2", list(range(8)), "4"), ("gw2", "3", list(range(8)), "2"),
+    ("gw0", "3", list(range(8)), "3"), ("gw3", "4", [0, 1], "1")])
+def test_workers_share_the_cpus(worker, workers, cpus, threads, monkeypatch):
+    pinned: list[list[int]] = []
+    monkeypatch.setattr(book_conftest.os, "sched_setaffinity", lambda pid, mine: pinned.append(sorted(mine)),
+                        raising=False)
+    environ = {"PYTEST_XDIST_WORKER": worker, "PYTEST_XDIST_WORKER_COUNT": workers}
     book_conftest.share_cpus_between_workers(environ, cpus)
     assert environ["TF_NUM_INTRAOP_THREADS"] == environ["TF_NUM_INTEROP_THREADS"] == threads
+    assert pinned == [book_conftest.own_cpus(worker, int(workers), cpus)]
+    assert len(pinned[0]) == int(threads) or int(workers) > len(cpus)  # threads = its CPUs
 
 
-def test_a_single_process_and_a_users_setting_are_left_alone():
-    alone: dict[str, str] = {}
-    book_conftest.share_cpus_between_workers(alone, 2)
-    assert alone == {}
-    chosen = {"PYTEST_XDIST_WORKER_COUNT": "2", "TF_NUM_INTRAOP_THREADS": "2"}
-    book_conftest.share_cpus_between_workers(chosen, 2)
+def test_a_single_process_and_a_users_setting_are_left_alone(monkeypatch):
+    monkeypatch.setattr(book_conftest.os, "sched_setaffinity", lambda pid, mine: pytest.fail("pinned"),
+                        raising=False)
+    for alone in ({}, {"PYTEST_XDIST_WORKER": "gw0", "PYTEST_XDIST_WORKER_COUNT": "1"}):
+        before = dict(alone)
+        book_conftest.share_cpus_between_workers(alone, [0, 1])
+        assert alone == before
+    monkeypatch.undo()
+    monkeypatch.setattr(book_conftest.os, "sched_setaffinity", lambda pid, mine: None, raising=False)
+    chosen = {"PYTEST_XDIST_WORKER": "gw0", "PYTEST_XDIST_WORKER_COUNT": "2", "TF_NUM_INTRAOP_THREADS": "2"}
+    book_conftest.share_cpus_between_workers(chosen, [0, 1])
     assert chosen["TF_NUM_INTRAOP_THREADS"] == "2" and chosen["TF_NUM_INTEROP_THREADS"] == "1"
+
+
+def test_importing_the_file_pins_nothing():
+    """Only pytest's configure hook pins: a second import (as this file's) must not cut a worker's CPUs again."""
+    if not hasattr(os, "sched_getaffinity"):
+        pytest.skip("needs Linux")
+    # all the CPUs this run has: an xdist worker is pinned to its own, its parent (pytest's main process) is not
+    cpus = sorted(os.sched_getaffinity(os.getppid() if os.environ.get("PYTEST_XDIST_WORKER") else 0))
+    if len(cpus) < 2:
+        pytest.skip("needs 2 CPUs")
+    script = ("import importlib.util, os\n"
+              f"os.sched_setaffinity(0, {cpus})\n"
+              f"spec = importlib.util.spec_from_file_location('c', {str(ROOT / 'book' / 'conftest.py')!r})\n"
+              "spec.loader.exec_module(importlib.util.module_from_spec(spec))\n"
+              f"print(sorted(os.sched_getaffinity(0)) == {cpus}, 'TF_NUM_INTRAOP_THREADS' in os.environ)\n")
+    environ = {key: value for key, value in os.environ.items() if not key.startswith("TF_NUM_")}
+    environ.update(PYTEST_XDIST_WORKER="gw1", PYTEST_XDIST_WORKER_COUNT="2")
+    run = subprocess.run([sys.executable, "-c", script], env=environ, capture_output=True, text=True,
+                         check=True)
+    assert run.stdout.split() == ["True", "False"], run.stderr
 
 
 def test_each_worker_gets_cpus_of_its_own():
@@ -73,12 +109,20 @@ def test_each_worker_gets_cpus_of_its_own():
     assert sorted(sum(shares, [])) == list(range(8))  # every CPU used, none twice
 
 
-def test_this_worker_runs_on_its_own_cpus():
-    """In the README's parallel run, this process (an xdist worker) is pinned as book/conftest.py says."""
-    import os
+@pytest.mark.parametrize("worker", ["main", "gw", "gw-1", "0", "gw\u00b2", ""])
+def test_a_worker_name_without_its_number_is_named_in_the_error(worker):
+    with pytest.raises(ValueError, match=r"`worker` \(PYTEST_XDIST_WORKER\).*'gw0'\. Received: worker="
+                       + re.escape(repr(worker))):
+        book_conftest.own_cpus(worker, 2, [0, 1])
 
+
+def test_this_worker_runs_on_its_own_cpus(pytestconfig):
+    """In the README's parallel run, this process (an xdist worker) is pinned as book/conftest.py says."""
     worker, workers = os.environ.get("PYTEST_XDIST_WORKER"), os.environ.get("PYTEST_XDIST_WORKER_COUNT")
     if not worker or int(workers or 1) < 2 or not hasattr(os, "sched_getaffinity"):
         pytest.skip("not an xdist worker of a parallel run on Linux")
+    conftests = {Path(getattr(plugin, "__file__", "") or "") for plugin in pytestconfig.pluginmanager.get_plugins()}
+    if ROOT / "book" / "conftest.py" not in conftests:
+        pytest.skip("book/ is not collected in this run, so book/conftest.py pins nothing")
     available = sorted(os.sched_getaffinity(os.getppid()))  # the CPUs of pytest's main process
     assert sorted(os.sched_getaffinity(0)) == book_conftest.own_cpus(worker, int(workers), available)

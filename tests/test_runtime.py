@@ -28,9 +28,11 @@ def test_cap_steps_limits_fit_epochs_and_batches_and_evaluate_batches():
     x, y = np.zeros((64, 2)), np.zeros((64, 1))
     seen: list[int] = []
     counter = keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: seen.append(batch))
+    methods = {name: getattr(keras.Model, name) for name in ("compile", "fit", "evaluate")}
     try:
-        runtime.cap_steps(3)
-        runtime.cap_steps(2)  # a second call replaces the cap, it does not stack wrappers
+        runtime.cap_steps(1)
+        runtime.cap_steps(2)  # a second call replaces the cap (1 would win if wrappers stacked)
+        assert all(getattr(keras.Model, name).__keras_method__ is method for name, method in methods.items())
         history = model.fit(x, y, batch_size=8, epochs=5, validation_data=(x, y), verbose=0,
                             callbacks=[counter])
         assert history.epoch == [0, 1]  # 2 epochs, not 5
@@ -47,9 +49,8 @@ def test_cap_steps_limits_fit_epochs_and_batches_and_evaluate_batches():
         batched.fit(x, y, batch_size=8, epochs=5, verbose=0)
         assert int(batched.optimizer.iterations.numpy()) == 4  # 2 epochs of 2 batches
     finally:
-        keras.Model.compile = keras.Model.compile.__wrapped_uncapped__
-        keras.Model.fit = keras.Model.fit.__wrapped_uncapped__
-        keras.Model.evaluate = keras.Model.evaluate.__wrapped_uncapped__
+        for name, method in methods.items():
+            setattr(keras.Model, name, method)
     with pytest.raises(ValueError, match="`max_steps` must be >= 1"):
         runtime.cap_steps(0)
     with pytest.raises(TypeError, match="`max_steps` must be an integer"):
@@ -73,10 +74,63 @@ def test_compile_without_xla_overrides_jit_compile():
     try:
         runtime.compile_without_xla()
         runtime.compile_without_xla()  # idempotent: one wrapper, not two
-        assert keras.Model.compile.__wrapped_with_xla__ is original
+        assert keras.Model.compile.__keras_method__ is original
         model.compile(loss="mse", optimizer="sgd", jit_compile=True)
         assert model.jit_compile is False
         assert model.predict(np.ones((1, 2)), verbose=0).shape == (1, 1)
     finally:
-        keras.Model.compile = keras.Model.compile.__wrapped_with_xla__
+        keras.Model.compile = keras.Model.compile.__keras_method__
     assert keras.Model.compile is original
+
+
+def test_a_second_smoke_run_configure_wraps_keras_once(monkeypatch):
+    import tensorflow as tf
+
+    methods = {name: getattr(keras.Model, name) for name in ("compile", "fit", "evaluate")}
+    iterate = tf.data.Dataset.__iter__
+    monkeypatch.setenv(MAX_STEPS_ENV_VAR, "2")
+    try:
+        runtime.configure(op_determinism=False)
+        runtime.configure(op_determinism=False)  # a chapter's cell run twice
+        for name, method in methods.items():
+            wrapper = getattr(keras.Model, name)
+            assert wrapper.__keras_method__ is method, name  # one layer around Keras' own
+        assert list(keras.Model.compile.__adjustments__) == ["cap", "xla off"]
+        model = keras.Sequential([keras.Input(shape=[2]), keras.layers.Dense(1)])
+        model.compile(loss="mse", optimizer="sgd", jit_compile=True, steps_per_execution=32)
+        assert (model.jit_compile, model.steps_per_execution) == (False, 2)  # both still apply
+    finally:
+        for name, method in methods.items():
+            setattr(keras.Model, name, method)
+        tf.data.Dataset.__iter__ = iterate
+        keras.utils.enable_interactive_logging()
+
+
+def test_iterators_run_without_autotuning_and_yield_the_same_batches():
+    import tensorflow as tf
+
+    original = tf.data.Dataset.__iter__
+    seen: list[tf.data.Options] = []
+
+    def recording(dataset):  # stands for tf.data's own: what options does it receive?
+        seen.append(dataset.options())
+        return original(dataset)
+
+    def two_epochs() -> list[list[int]]:  # a seeded shuffle draws a new order each epoch
+        dataset = tf.data.Dataset.range(10).shuffle(10, seed=1).batch(3)
+        return [batch.numpy().tolist() for _ in range(2) for batch in dataset]
+
+    expected = two_epochs()
+    try:
+        tf.data.Dataset.__iter__ = recording
+        runtime.iterate_without_autotuning()
+        runtime.iterate_without_autotuning()  # idempotent: one wrapper, not two
+        assert tf.data.Dataset.__iter__.__tf_method__ is recording
+        assert two_epochs() == expected
+        assert [options.autotune.enabled for options in seen] == [False, False]
+        model = keras.Sequential([keras.Input(shape=[2]), keras.layers.Dense(1)])
+        model.compile(loss="mse", optimizer="sgd")
+        model.fit(np.zeros((8, 2)), np.zeros((8, 1)), batch_size=4, epochs=1, verbose=0)
+        assert len(seen) > 1 and not any(options.autotune.enabled for options in seen[1:])  # Keras' too
+    finally:
+        tf.data.Dataset.__iter__ = original
