@@ -82,8 +82,8 @@ def configure(seed: int = DEFAULT_SEED, op_determinism: bool = True) -> None:
 
     Progress bars are switched off (``keras.utils.disable_interactive_logging``)
     so that stored notebook outputs carry no timings; chapters show learning
-    curves as plots instead. ``tf.data`` runs without autotuning
-    (:func:`iterate_without_autotuning`): same batches, less waiting.
+    curves as plots instead. ``tf.data`` iterators run without autotuning
+    (:func:`iterate_without_autotuning`): the same batches, less idle time.
     """
     with native_stderr_silenced():  # TensorFlow's C++ start-up lines (absl, CUDA probe)
         import keras
@@ -109,16 +109,15 @@ def configure(seed: int = DEFAULT_SEED, op_determinism: bool = True) -> None:
 
 
 def iterate_without_autotuning() -> None:
-    """Make every ``tf.data`` iterator run with autotuning off (``Options().autotune``). Idempotent.
+    """Make every iterator that ``iter(dataset)`` creates run with ``tf.data``'s autotuning off.
 
-    Keras' ``fit`` and ``evaluate`` read through such iterators, also when given NumPy
-    arrays. The batches and their order do not depend on autotuning; the time does: with
-    it on, a training process sat idle part of the time, most on a single CPU (as each
-    worker of the README's parallel ``pytest`` runs). ``benchmarks/tf_data_autotune.py``
-    measures it: on a 2-core machine, time_series' sequence-to-sequence model trained in
-    22.0 s with it off against 29.1 s with it on, on one CPU (the process busy 100 %
-    against 85 % of the time), and in 14.7 s against 17.0 s on both; the losses were
-    identical to the last digit.
+    Keras' ``fit``, ``evaluate`` and ``predict`` read their batches through such an
+    iterator, NumPy arrays included, as does a ``for`` loop over a dataset in Python.
+    The batches and their order do not depend on autotuning; the time does: on one CPU
+    (as each worker of the README's parallel ``pytest`` runs on a 2-core machine),
+    training with it on left the CPU idle part of the time. ``benchmarks/tf_data_autotune.py``
+    measures both settings. A dataset's own ``autotune.enabled`` setting is overridden.
+    Idempotent.
     """
     import tensorflow as tf
 

@@ -121,8 +121,9 @@ def test_this_worker_runs_on_its_own_cpus(pytestconfig):
     worker, workers = os.environ.get("PYTEST_XDIST_WORKER"), os.environ.get("PYTEST_XDIST_WORKER_COUNT")
     if not worker or int(workers or 1) < 2 or not hasattr(os, "sched_getaffinity"):
         pytest.skip("not an xdist worker of a parallel run on Linux")
-    conftests = {Path(getattr(plugin, "__file__", "") or "") for plugin in pytestconfig.pluginmanager.get_plugins()}
-    if ROOT / "book" / "conftest.py" not in conftests:
+    conftests = {Path(plugin.__file__).resolve() for plugin in pytestconfig.pluginmanager.get_plugins()
+                 if getattr(plugin, "__file__", None)}
+    if (ROOT / "book" / "conftest.py").resolve() not in conftests:
         pytest.skip("book/ is not collected in this run, so book/conftest.py pins nothing")
     available = sorted(os.sched_getaffinity(os.getppid()))  # the CPUs of pytest's main process
     assert sorted(os.sched_getaffinity(0)) == book_conftest.own_cpus(worker, int(workers), available)
