@@ -46,7 +46,7 @@ CELL_TIMEOUT = 1800  # seconds: the slowest cell (IMDB vocabulary over every rev
 pytestmark = [
     pytest.mark.skipif(os.environ.get(ENABLE_VAR) != "1",
                        reason=f"smoke run of the full profile (minutes): set {ENABLE_VAR}=1"),
-    pytest.mark.expected_seconds(245),  # 244 s in the parallel run of .ci/run at 98bd9ed (book/conftest.py orders by it)
+    pytest.mark.expected_seconds(245),  # 244 s in .ci/run's parallel run at 98bd9ed (book/conftest.py orders by it)
 ]
 
 
