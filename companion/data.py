@@ -203,7 +203,8 @@ def extract_tar(archive: Path, target: Path) -> Path:
 
     Every member is checked before anything is written. Extraction happens in a
     temporary sibling folder renamed to `target` at the end, so `target` either
-    holds the whole archive or does not exist. An existing `target` is reused.
+    holds the whole archive or does not exist. An existing `target` is reused, also one
+    that another process finished while this one extracted.
 
     Raises:
         UnsafeArchiveError: a member escapes `target` or is a special file.
@@ -223,7 +224,12 @@ def extract_tar(archive: Path, target: Path) -> Path:
             for member in members:
                 _check_member(member, root)
             tar.extractall(staging, members=members, filter="data")
-        os.replace(staging, target)
+        try:
+            os.replace(staging, target)
+        except OSError:
+            if not target.is_dir():
+                raise
+            # another process (a parallel test worker) finished the same extraction first: keep its folder
     finally:
         if staging.exists():
             shutil.rmtree(staging)

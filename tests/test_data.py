@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+import os
 import tarfile
 
 import pytest
@@ -143,6 +144,22 @@ def test_extract_tar(tmp_path):
     target = data.extract_tar(archive, tmp_path / "out")
     assert (target / "top" / "sub" / "b.txt").read_bytes() == b"b"
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
+
+
+def test_an_extraction_another_process_finished_first_is_kept(tmp_path, monkeypatch):
+    archive = make_tar(tmp_path / "ok.tar.gz", {"top/a.txt": b"a"})
+    target = tmp_path / "out"
+    replace = os.replace
+
+    def finished_elsewhere(source, destination):  # the other process renames its copy just before this one
+        (target / "top").mkdir(parents=True)
+        (target / "top" / "a.txt").write_bytes(b"theirs")
+        replace(source, destination)
+
+    monkeypatch.setattr(data.os, "replace", finished_elsewhere)
+    assert data.extract_tar(archive, target) == target
+    assert (target / "top" / "a.txt").read_bytes() == b"theirs"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ok.tar.gz", "out"]  # no staging folder left
 
 
 @pytest.mark.parametrize(
