@@ -72,19 +72,22 @@ def test_a_single_process_and_a_users_setting_are_left_alone(monkeypatch):
         before = dict(alone)
         book_conftest.share_cpus_between_workers(alone, [0, 1])
         assert alone == before
-    monkeypatch.undo()
     monkeypatch.setattr(book_conftest.os, "sched_setaffinity", lambda pid, mine: None, raising=False)
     chosen = {"PYTEST_XDIST_WORKER": "gw0", "PYTEST_XDIST_WORKER_COUNT": "2", "TF_NUM_INTRAOP_THREADS": "2"}
     book_conftest.share_cpus_between_workers(chosen, [0, 1])
     assert chosen["TF_NUM_INTRAOP_THREADS"] == "2" and chosen["TF_NUM_INTEROP_THREADS"] == "1"
 
 
+def cpus_of_the_run() -> list[int]:
+    """All the CPUs of this run: an xdist worker is pinned to its own, its parent (the main process) is not."""
+    return sorted(os.sched_getaffinity(os.getppid() if os.environ.get("PYTEST_XDIST_WORKER") else 0))
+
+
 def test_importing_the_file_pins_nothing():
     """Only pytest's configure hook pins: a second import (as this file's) must not cut a worker's CPUs again."""
     if not hasattr(os, "sched_getaffinity"):
         pytest.skip("needs Linux")
-    # all the CPUs this run has: an xdist worker is pinned to its own, its parent (pytest's main process) is not
-    cpus = sorted(os.sched_getaffinity(os.getppid() if os.environ.get("PYTEST_XDIST_WORKER") else 0))
+    cpus = cpus_of_the_run()
     if len(cpus) < 2:
         pytest.skip("needs 2 CPUs")
     script = ("import importlib.util, os\n"
@@ -125,5 +128,4 @@ def test_this_worker_runs_on_its_own_cpus(pytestconfig):
                  if getattr(plugin, "__file__", None)}
     if (ROOT / "book" / "conftest.py").resolve() not in conftests:
         pytest.skip("book/ is not collected in this run, so book/conftest.py pins nothing")
-    available = sorted(os.sched_getaffinity(os.getppid()))  # the CPUs of pytest's main process
-    assert sorted(os.sched_getaffinity(0)) == book_conftest.own_cpus(worker, int(workers), available)
+    assert sorted(os.sched_getaffinity(0)) == book_conftest.own_cpus(worker, int(workers), cpus_of_the_run())
