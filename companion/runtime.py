@@ -137,10 +137,11 @@ def iterate_without_autotuning() -> None:
 def compile_without_xla() -> None:
     """Make every ``keras.Model.compile`` use ``jit_compile=False``. Idempotent.
 
-    For smoke runs, where a model trains a few batches: compiling it with XLA would
-    take longer than the run (about 20 s per time-series model on a 2-core CPU, against
-    seconds without). The `cpu` profile's run still compiles the chapters' models with
-    XLA.
+    For smoke runs, where a model trains a few batches: compiling it with XLA takes
+    longer than the run. On one CPU, the smoke runs of ``time_series`` and
+    ``training_many_steps`` took 54 and 158 s with the chapters' XLA, against 27 to 31 s
+    and 47 to 54 s without. The `cpu` profile's run still compiles the chapters' models
+    with XLA.
     """
     _override("compile", "xla off", lambda kwargs: kwargs.update(jit_compile=False))
 
