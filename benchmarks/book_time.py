@@ -16,7 +16,9 @@ the slowest chapters first::
     python benchmarks/book_time.py --write                # also store the figures to commit
 
 Timings depend on the machine and on what else runs on it: compare figures
-measured on the same machine (``--write`` stores the CPU count with them).
+measured on the same machine (``--write`` stores the CPU count with them), and
+runs of the same command: with ``--junit`` and ``--before``, a last line per
+report says what its run held (tests, skipped ones, smoke-run tests that ran).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 STORED = ROOT / "benchmarks" / "book_time.json"
+SMOKE_TESTS = "test_full_profile_smoke"  # its tests' JUnit classname: tests.test_full_profile_smoke
 
 
 def chapter_times(junit_xml: Path) -> dict[str, float]:
@@ -79,6 +82,22 @@ def run_chapters(notebooks: list[str]) -> tuple[dict[str, float], float]:
             print(f"warning: pytest failed (exit code {completed.returncode}); times below "
                   f"include the failed cells", file=sys.stderr)
         return chapter_times(report), wall_time(report)
+
+
+def workload(junit_xml: Path) -> str:
+    """What the run of a JUnit XML report held: its tests, how many were skipped, and how many
+    tests of the smoke run (``tests/test_full_profile_smoke.py``) ran.
+
+    Two runs compare only when they ran the same command: ``.ci/run`` adds the smoke run
+    (``RNN_BOOK_SMOKE_TEST=1``) to the README's ``pytest``, and old checkouts have none.
+    """
+    cases = list(ET.parse(junit_xml).getroot().iter("testcase"))
+    skipped = [case.find("skipped") is not None for case in cases]
+    smoke = [skip for case, skip in zip(cases, skipped, strict=True)
+             if SMOKE_TESTS in case.get("classname", "").replace("/", ".")]
+    smoke_text = (f"{smoke.count(False)} of {len(smoke)} ran" if smoke else "none in the report")
+    return (f"{len(cases)} tests, {sum(skipped)} skipped; smoke run ({SMOKE_TESTS}): "
+            f"{smoke_text}")
 
 
 def previous_figures() -> dict[str, float]:
@@ -140,6 +159,8 @@ def main() -> None:
     else:
         before = previous_figures()
     print(report(now, before, wall))
+    if args.junit is not None and args.before is not None:
+        print(f"now:    {workload(args.junit)}\nbefore: {workload(args.before)}")
     if args.write:
         figures = {"cpus": os.cpu_count(), "wall": round(wall, 1),
                    "seconds": {name: round(seconds, 1) for name, seconds in now.items()}}

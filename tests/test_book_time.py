@@ -61,3 +61,17 @@ def test_report_without_a_testsuite_time_names_the_argument(tmp_path):
     path.write_text(REPORT.replace(' time="12.5"', ""))
     with pytest.raises(ValueError, match="`junit_xml`.*testsuite time"):
         book_time.wall_time(path)
+
+
+def test_workload_counts_skipped_tests_and_the_smoke_run_tests_that_ran(tmp_path):
+    smoke = ('<testcase classname="tests.test_full_profile_smoke" name="test_chapter[{0}]" '
+             'time="1"{1}</testcase>')
+    skipped = '><skipped type="pytest.skip" message="smoke run: set RNN_BOOK_SMOKE_TEST=1"/>'
+    cases = smoke.format("a", ">") + smoke.format("b", skipped) + smoke.format("c", ">")
+    path = tmp_path / "report.xml"
+    path.write_text(REPORT.replace("</testsuite>", cases + "</testsuite>"))
+    assert book_time.workload(path) == (
+        "8 tests, 1 skipped; smoke run (test_full_profile_smoke): 2 of 3 ran")
+    path.write_text(REPORT)
+    assert book_time.workload(path) == (
+        "5 tests, 0 skipped; smoke run (test_full_profile_smoke): none in the report")
