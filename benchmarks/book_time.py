@@ -17,8 +17,9 @@ the slowest chapters first::
 
 Timings depend on the machine and on what else runs on it: compare figures
 measured on the same machine (``--write`` stores the CPU count with them), and
-runs of the same command: with ``--junit`` and ``--before``, a last line per
-report says what its run held (tests, skipped ones, smoke-run tests that ran).
+runs of the same command: with ``--junit`` and ``--before``, the table is
+followed by one line per report: its tests, how many were skipped, and how many
+smoke-run tests ran.
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ def workload(junit_xml: Path) -> str:
     tests of the smoke run (``tests/test_full_profile_smoke.py``) ran.
 
     Two runs compare only when they ran the same command: ``.ci/run`` adds the smoke run
-    (``RNN_BOOK_SMOKE_TEST=1``) to the README's ``pytest``, and old checkouts have none.
+    (``RNN_BOOK_SMOKE_TEST=1``) to the README's ``pytest``; checkouts before 3d47c30 have none.
     """
     cases = list(ET.parse(junit_xml).getroot().iter("testcase"))
     skipped = [case.find("skipped") is not None for case in cases]
