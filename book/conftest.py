@@ -1,6 +1,10 @@
 """nbval settings for the chapters.
 
 - stderr (TensorFlow's C++ logs, warnings) is never compared.
+- Each chapter's exercise solutions with code run after its last cell, in its kernel, where
+  they stand (``tests/test_exercise_solutions.py`` checks that they follow the chapter's code):
+  nbval items named ``Solution <label>`` without a stored run, so nbval fails on an error and
+  compares no output.
 - Files are collected slowest first, so that with ``pytest -n auto --dist loadfile``
   (pytest-xdist, whole files per worker) the long ones start at once instead of last:
   chapters by the seconds stored in ``benchmarks/book_time.json``, test files by
@@ -24,11 +28,15 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections import defaultdict
 from collections.abc import MutableMapping
 from pathlib import Path
 
+import nbformat
 import pytest
-from nbval.plugin import IPyNbFile
+from nbval.plugin import IPyNbCell, IPyNbFile
+
+from chapters import solution_code
 
 BOOK_TIMES = Path(__file__).resolve().parent.parent / "benchmarks" / "book_time.json"
 
@@ -100,6 +108,33 @@ def slowest_first(items: list, seconds: dict[str, float], root: Path) -> None:
     items.sort(key=cost, reverse=True)
 
 
+def solution_cells(notebook: IPyNbFile, first: int) -> list[IPyNbCell]:
+    """nbval items for the exercise solutions with code in `notebook`'s ``.md``, numbered from `first`."""
+    source = Path(str(notebook.path)).with_suffix(".md")
+    if not source.is_file():
+        return []
+    return [IPyNbCell.from_parent(notebook, name=f"Solution {label}", cell_num=number,
+                                  cell=nbformat.v4.new_code_cell(code),  # not run: no output compared
+                                  options=defaultdict(bool))
+            for number, (label, code) in enumerate(solution_code(source.read_text(encoding="utf-8")), start=first)]
+
+
+def append_solutions(items: list) -> None:
+    """Insert, in place, each chapter's :func:`solution_cells` after its last cell.
+
+    Only where that last cell was collected: a run of a few chosen cells gets no solutions.
+    """
+    last: dict[IPyNbFile, int] = {}
+    for index, item in enumerate(items):
+        if isinstance(item, IPyNbCell):
+            last[item.parent] = index
+    for notebook, index in sorted(last.items(), key=lambda pair: pair[1], reverse=True):
+        code_cells = sum(cell.cell_type == "code" for cell in notebook.nb.cells)
+        if items[index].cell_num == code_cells - 1:
+            items[index + 1:index + 1] = solution_cells(notebook, first=code_cells)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(session, config, items):
+    append_solutions(items)
     slowest_first(items, stored_seconds(), Path(str(config.rootpath)))

@@ -3,17 +3,25 @@
 A solution is a sphinx-exercise ``{solution}`` directive in a chapter's ``.md``;
 its code is every fenced ``python`` block inside it (the directive's own fence
 is then four backticks long). These fast tests check that the code is found and
-compiles; tests/test_full_profile_smoke.py executes it where the solution stands,
-in the chapter's namespace (``RNN_BOOK_SMOKE_TEST=1``, which ``.ci/run`` sets).
+compiles, that it stands after the chapter's code, and that book/conftest.py runs it
+there: in the chapter's nbval kernel, after its last cell. The smoke run of the
+``full`` profile (tests/test_full_profile_smoke.py) runs it too, in the chapters it runs.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
+import jupytext
 import pytest
 
 from chapters import BOOK, solution_code
+
+ROOT = BOOK.parent
 
 CHAPTERS_WITH_CODE = sorted(
     path for path in BOOK.glob("*.md") if solution_code(path.read_text(encoding="utf-8"))
@@ -41,3 +49,77 @@ def test_time_series_naive_solution_has_code() -> None:
 def test_solution_code_compiles(path: Path) -> None:
     for label, code in solution_code(path.read_text(encoding="utf-8")):
         compile(code, f"{path.name}: solution {label}", "exec")
+
+
+@pytest.mark.parametrize("path", CHAPTERS_WITH_CODE, ids=lambda path: path.stem)
+def test_solutions_stand_after_the_chapters_code(path: Path) -> None:
+    # book/conftest.py runs them after the chapter's last cell: that must be where they stand.
+    lines = path.read_text(encoding="utf-8").splitlines()
+    code = [number for number, line in enumerate(lines) if re.match(r"`{3,}\{code-cell\}", line)]
+    solutions = [number for number, line in enumerate(lines) if re.match(r"(`{3,}|:{3,})\{solution\}", line)]
+    assert code and solutions
+    assert min(solutions) > max(code), f"{path.name}: a solution stands before the code cell on line {max(code) + 1}"
+
+
+CHAPTER = """\
+---
+jupytext:
+  formats: ipynb,md:myst
+kernelspec:
+  display_name: Python 3 (ipykernel)
+  language: python
+  name: python3
+---
+
+```{code-cell} ipython3
+answer = 40
+```
+
+```{code-cell} ipython3
+answer += 1
+```
+
+````{solution} ex-right
+:class: dropdown
+
+```python
+answer += 1
+print("solved")
+```
+````
+
+````{solution} ex-wrong
+:class: dropdown
+
+```python
+assert answer == 41, "the solution before this one ran first"
+```
+````
+"""
+
+
+def run_nbval(folder: Path, *selection: str) -> str:
+    """The verbose report of nbval on `folder`/book/chapter.ipynb with book/conftest.py (and its solutions)."""
+    environ = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "tools"), os.environ.get("PYTHONPATH", "")])}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist", "-v", "--color=no", "--nbval",
+         "--nbval-current-env", "--rootdir", str(folder), *(selection or ["book/chapter.ipynb"])],
+        cwd=folder, env=environ, capture_output=True, text=True, timeout=300)
+    return result.stdout
+
+
+def test_nbval_runs_the_solutions_after_the_chapters_last_cell(tmp_path: Path) -> None:
+    book = tmp_path / "book"
+    book.mkdir()
+    (book / "conftest.py").write_text((BOOK / "conftest.py").read_text(encoding="utf-8"), encoding="utf-8")
+    (book / "chapter.md").write_text(CHAPTER, encoding="utf-8")
+    jupytext.write(jupytext.read(book / "chapter.md"), book / "chapter.ipynb")
+    report = run_nbval(tmp_path)
+    assert re.search(r"::Cell 1 PASSED", report), report
+    # in the chapter's kernel, in order: the first solution's `answer += 1` broke the second's assertion
+    assert re.search(r"chapter.ipynb::Solution ex-right PASSED", report), report
+    assert re.search(r"chapter.ipynb::Solution ex-wrong FAILED", report), report
+    assert "the solution before this one ran first" in report
+    # a run of chosen cells gets no solutions: they would run without the cells above them
+    chosen = run_nbval(tmp_path, "book/chapter.ipynb::Cell 0")
+    assert "1 passed" in chosen and "Solution" not in chosen, chosen

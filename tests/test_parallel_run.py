@@ -96,7 +96,8 @@ def test_importing_the_file_pins_nothing():
               "spec.loader.exec_module(importlib.util.module_from_spec(spec))\n"
               f"print(sorted(os.sched_getaffinity(0)) == {cpus}, 'TF_NUM_INTRAOP_THREADS' in os.environ)\n")
     environ = {key: value for key, value in os.environ.items() if not key.startswith("TF_NUM_")}
-    environ.update(PYTEST_XDIST_WORKER="gw1", PYTEST_XDIST_WORKER_COUNT="2")
+    environ.update(PYTEST_XDIST_WORKER="gw1", PYTEST_XDIST_WORKER_COUNT="2",
+                   PYTHONPATH=str(ROOT / "tools"))  # as pytest's pythonpath (pyproject.toml): chapters.py
     run = subprocess.run([sys.executable, "-c", script], env=environ, capture_output=True, text=True,
                          check=True)
     assert run.stdout.split() == ["True", "False"], run.stderr

@@ -1,4 +1,5 @@
-"""Reading the chapters' MyST sources: shared by the tests of exercise solutions and style."""
+"""Reading the chapters' MyST sources: for the tests of exercise solutions and style, and for
+book/conftest.py, which runs each chapter's solutions in its nbval kernel."""
 
 from __future__ import annotations
 
