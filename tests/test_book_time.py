@@ -64,14 +64,17 @@ def test_report_without_a_testsuite_time_names_the_argument(tmp_path):
 
 
 def test_workload_counts_skipped_tests_and_the_smoke_run_tests_that_ran(tmp_path):
-    smoke = ('<testcase classname="tests.test_full_profile_smoke" name="test_chapter[{0}]" '
+    smoke = ('<testcase classname="tests.test_full_profile_smoke" name="{0}" '
              'time="1"{1}</testcase>')
     skipped = '><skipped type="pytest.skip" message="smoke run: set RNN_BOOK_SMOKE_TEST=1"/>'
-    cases = smoke.format("a", ">") + smoke.format("b", skipped) + smoke.format("c", ">")
+    run = "test_chapter_runs_under_the_full_profile_with_capped_training[{0}]"
+    cases = (smoke.format(run.format("a"), ">") + smoke.format(run.format("b"), skipped)
+             + smoke.format(run.format("c"), ">")
+             + smoke.format("test_settings_are_read_by_chapters_only_as_profile_attributes", ">"))
     path = tmp_path / "report.xml"
     path.write_text(REPORT.replace("</testsuite>", cases + "</testsuite>"))
-    assert book_time.workload(path) == (
-        "8 tests, 1 skipped; smoke run (test_full_profile_smoke): 2 of 3 ran")
+    assert book_time.workload(path) == (  # the module's fast test is no chapter run
+        "9 tests, 1 skipped; smoke run (test_full_profile_smoke): 2 of 3 ran")
     path.write_text(REPORT)
     assert book_time.workload(path) == (
         "5 tests, 0 skipped; smoke run (test_full_profile_smoke): none in the report")

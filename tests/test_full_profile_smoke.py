@@ -1,4 +1,4 @@
-"""Every chapter's code under the ``full`` profile, with training capped at 2 epochs of 2 batches.
+"""The ``full`` profile's code paths, with training capped at 2 epochs of 2 batches.
 
 The ``full`` profile (the lecture's settings: windows every character, batches of 32,
 50 stateful epochs) needs a GPU to finish, so CI cannot train it; this smoke run
@@ -9,18 +9,25 @@ the tables. ``RNN_BOOK_MAX_STEPS=2`` makes ``runtime.configure()`` cap every ``f
 ``runtime.capped(steps)`` steps, 2 here. ``ledger.record`` then prints its line without
 asserting the band (and never writes ``results/``).
 
+It runs the chapters whose code runs otherwise under ``full`` than under ``cpu``, the
+profile nbval runs (:func:`smoke_chapters`): those that read a setting the two profiles
+set differently (``profile.char_epochs``, ...), and reproducibility, which tabulates what
+they recorded under each profile. The others (the time-series chapters, whose settings
+are the same in both profiles, and the chapters without settings) would repeat nbval's
+run with fewer steps.
+
 Opt in with ``RNN_BOOK_SMOKE_TEST=1`` (``.ci/run`` does). Each chapter runs from its
 ``.md`` source in a fresh kernel whose working folder is ``book/`` (the chapters open
 ``checkpoints/`` relative to it). The chapters run in the order of ``_toc.yml`` and
 record into a temporary ``RNN_BOOK_RESULTS_DIR`` (as the GPU workflow records into
-``results/full.json``), so a chapter can read what an earlier one stored (lstm_gru
-tabulates training_many_steps' models); nothing is written to the repository. Run
-alone, a chapter that reads an earlier one's values fails: run the file as a whole.
+``results/full.json``), so a chapter can read what an earlier one stored
+(reproducibility tabulates them all); nothing is written to the repository. Run alone,
+such a chapter finds no values: run the file as a whole.
 
 Every exercise solution that contains code runs too, as a cell inserted where the
-solution stands, in the chapter's namespace: a name the chapter has reassigned by
-then (as ``Y_valid`` in time_series.md once was) fails the run as it would fail a
-reader's.
+solution stands, in the chapter's namespace, as nbval runs the solutions of every
+chapter under ``cpu`` (book/conftest.py): a name the chapter has reassigned by then
+(as ``Y_valid`` in time_series.md once was) fails the run as it would fail a reader's.
 """
 
 from __future__ import annotations
@@ -28,14 +35,15 @@ from __future__ import annotations
 import json
 import os
 import re
+from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
 import yaml
 
-from chapters import solution_code
+from chapters import code_cells, solution_code
 from companion import ledger
-from companion.profiles import MAX_STEPS_ENV_VAR, PROFILE_ENV_VAR
+from companion.profiles import MAX_STEPS_ENV_VAR, PROFILE_ENV_VAR, PROFILES, Profile
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
@@ -43,11 +51,8 @@ ENABLE_VAR = "RNN_BOOK_SMOKE_TEST"
 MAX_STEPS = "2"
 CELL_TIMEOUT = 1800  # seconds: the slowest cell (IMDB vocabulary over every review) takes a few minutes
 
-pytestmark = [
-    pytest.mark.skipif(os.environ.get(ENABLE_VAR) != "1",
-                       reason=f"smoke run of the full profile (minutes): set {ENABLE_VAR}=1"),
-    pytest.mark.expected_seconds(245),  # 244 s in .ci/run's parallel run at 98bd9ed (book/conftest.py orders by it)
-]
+SETTINGS = tuple(field.name for field in fields(Profile) if field.name not in ("name", "max_steps"))
+SHOWS_EVERY_PROFILE = ("reproducibility",)  # tabulates what the chapters recorded under each profile
 
 
 def chapters() -> list[str]:
@@ -56,6 +61,25 @@ def chapters() -> list[str]:
     files = [toc["root"]] + [chapter["file"] for part in toc.get("parts", [])
                              for chapter in part["chapters"]]
     return [Path(file).name for file in files if (ROOT / f"{file}.md").is_file()]
+
+
+def settings_read(chapter: str) -> set[str]:
+    """The profile settings that `chapter`'s code cells and exercise solutions read (``profile.<setting>``)."""
+    source = BOOK / f"{chapter}.md"
+    solutions = [code for _, code in solution_code(source.read_text(encoding="utf-8"))]
+    return set(re.findall(r"\bprofile\.(\w+)", "\n".join(code_cells(source) + solutions))) & set(SETTINGS)
+
+
+def differing_settings(profiles: dict[str, Profile]) -> set[str]:
+    """The settings that `profiles` do not all set to the same value."""
+    return {name for name in SETTINGS if len({getattr(profile, name) for profile in profiles.values()}) > 1}
+
+
+def smoke_chapters(profiles: dict[str, Profile] = PROFILES) -> list[str]:
+    """The chapters whose code runs otherwise under the ``full`` profile than under ``cpu``, in the order of
+    ``_toc.yml``: those that read a setting that `profiles` set differently, and SHOWS_EVERY_PROFILE."""
+    differing = differing_settings(profiles)
+    return [chapter for chapter in chapters() if settings_read(chapter) & differing or chapter in SHOWS_EVERY_PROFILE]
 
 
 def with_solutions(notebook: object) -> list[str]:
@@ -95,7 +119,33 @@ def smoke_results(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("smoke-results")
 
 
-@pytest.mark.parametrize("chapter", chapters())
+def test_settings_are_read_by_chapters_only_as_profile_attributes():
+    # What smoke_chapters() relies on: no other code reads a setting, and a chapter reads its
+    # settings from `profile = get_profile()`.
+    setting = re.compile(rf"\.({'|'.join(SETTINGS)})\b")
+    readers = [path.relative_to(ROOT).as_posix() for folder in ("companion", "tools", "_ext", "benchmarks")
+               for path in sorted((ROOT / folder).rglob("*.py"))
+               if path.name != "profiles.py" and setting.search(path.read_text(encoding="utf-8"))]
+    assert not readers, f"{readers} read a profile setting: smoke_chapters() would not see it"
+    for chapter in chapters():
+        code = "\n".join(code_cells(BOOK / f"{chapter}.md"))
+        calls = re.findall(r"^(.*)get_profile\(", code, re.M)
+        assert set(calls) <= {"profile = "}, f"{chapter} holds its profile otherwise than `profile = get_profile()`"
+
+
+def test_a_setting_the_profiles_set_differently_brings_its_chapters_into_the_smoke_run():
+    assert settings_read("time_series") == {"timeseries_epochs"}
+    assert "time_series" not in smoke_chapters()  # 20 epochs in both: nbval's run covers it
+    longer = {**PROFILES, "full": replace(PROFILES["full"], timeseries_epochs=30)}
+    assert {"time_series", "training_many_steps", "lstm_gru"} <= set(smoke_chapters(longer))
+    assert {"char_rnn", "stateful_rnn", "sentiment", "reproducibility"} <= set(smoke_chapters())
+
+
+@pytest.mark.skipif(os.environ.get(ENABLE_VAR) != "1",
+                    reason=f"smoke run of the full profile (minutes): set {ENABLE_VAR}=1")
+# 88 s for these four chapters in .ci/run's parallel run at de7df0e (book/conftest.py orders by it)
+@pytest.mark.expected_seconds(88)
+@pytest.mark.parametrize("chapter", smoke_chapters())
 def test_chapter_runs_under_the_full_profile_with_capped_training(chapter, smoke_results,
                                                                   monkeypatch):
     import jupytext
@@ -126,9 +176,6 @@ def test_chapter_runs_under_the_full_profile_with_capped_training(chapter, smoke
     assert text.count(f"band not asserted: {MAX_STEPS_ENV_VAR}={MAX_STEPS}") >= len(expected)
     if expected:  # recorded into the smoke run's folder, not results/
         assert set(expected) <= set(json.loads((smoke_results / "full.json").read_text()))
-    if chapter == "training_many_steps":  # its own training loop (clipping) ran capped too
-        assert re.search(rf"^no clipping +first gradient norm .* of {MAX_STEPS} steps$", text, re.M), \
-            f"the clipping experiment's loop did not stop at {MAX_STEPS} steps (runtime.capped)"
     if chapter == "char_rnn":  # the shipped checkpoint was loaded and evaluated
         assert "No checkpoint at" not in text
         assert re.search(r"^char\.checkpoint_valid_loss: measured ", text, re.M)
