@@ -19,7 +19,7 @@ Timings depend on the machine and on what else runs on it: compare figures
 measured on the same machine (``--write`` stores the CPU count with them), and
 runs of the same command: with ``--junit`` and ``--before``, the table is
 followed by one line per report: its tests, how many were skipped, and how many
-smoke-run tests ran.
+of the smoke run's chapter runs ran.
 """
 
 from __future__ import annotations

@@ -4,12 +4,14 @@
 - Each chapter's exercise solutions with code run after its last cell, in its kernel, where
   they stand (``tests/test_exercise_solutions.py`` checks that they follow the chapter's code):
   nbval items named ``Solution <label>`` without a stored run, so nbval fails on an error and
-  compares no output.
+  compares no output. A run of some of a chapter's cells (a node id, ``-k``) runs none.
 - Files are collected slowest first, so that with ``pytest -n auto --dist loadfile``
   (pytest-xdist, whole files per worker) the long ones start at once instead of last:
-  chapters by the seconds stored in ``benchmarks/book_time.json``, test files by
-  their ``expected_seconds`` marker (the opt-in smoke run takes minutes). Files with
-  neither keep their order, after the others.
+  chapters by the seconds stored in ``benchmarks/book_time.json``, tests by their
+  ``expected_seconds`` marker (the opt-in smoke run takes over a minute). Files with
+  neither keep their order, after the others. A run that records (``RNN_BOOK_RECORD=1``,
+  as the GPU workflow's) keeps the chapters in the order of ``_toc.yml`` instead: a chapter
+  reads what earlier ones recorded (``tests/test_chapter_order.py``).
 - Under pytest-xdist each worker runs on CPUs of its own, if there are at least as many
   CPUs as workers (``os.sched_setaffinity``; what it starts, kernels and browsers, inherits
   them), and its kernels use as many threads as it has CPUs (``TF_NUM_INTRAOP_THREADS``/
@@ -28,7 +30,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import MutableMapping
 from pathlib import Path
 
@@ -36,7 +38,8 @@ import nbformat
 import pytest
 from nbval.plugin import IPyNbCell, IPyNbFile
 
-from chapters import solution_code
+from chapters import solution_code, toc_chapters
+from companion.storage import RECORD_ENV_VAR
 
 BOOK_TIMES = Path(__file__).resolve().parent.parent / "benchmarks" / "book_time.json"
 
@@ -108,33 +111,57 @@ def slowest_first(items: list, seconds: dict[str, float], root: Path) -> None:
     items.sort(key=cost, reverse=True)
 
 
-def solution_cells(notebook: IPyNbFile, first: int) -> list[IPyNbCell]:
-    """nbval items for the exercise solutions with code in `notebook`'s ``.md``, numbered from `first`."""
+def in_toc_order(items: list, chapters: list[str], root: Path) -> None:
+    """Sort test `items` in place: the notebooks ``book/<chapter>.ipynb`` in the order of `chapters`,
+    then the rest. The sort is stable: a file's tests keep their order."""
+    position = {f"book/{chapter}.ipynb": index for index, chapter in enumerate(chapters)}
+    items.sort(key=lambda item: position.get(Path(str(item.path)).relative_to(root).as_posix(), len(chapters)))
+
+
+class SolutionCell(IPyNbCell):
+    """An exercise solution's code, run as an nbval cell without a stored run: nbval fails on an
+    error and compares no output."""
+
+    def reportinfo(self) -> tuple:
+        return self.path, 0, f"{self.path}::{self.name}"  # nbval's would name a cell number
+
+
+def solution_cells(notebook: IPyNbFile, first: int) -> list[SolutionCell]:
+    """Items for the exercise solutions with code in `notebook`'s ``.md``, numbered from `first`: one per
+    python block, named ``Solution <label>`` (``Solution <label>, block <n>`` where a solution has several)."""
     source = Path(str(notebook.path)).with_suffix(".md")
     if not source.is_file():
         return []
-    return [IPyNbCell.from_parent(notebook, name=f"Solution {label}", cell_num=number,
-                                  cell=nbformat.v4.new_code_cell(code),  # not run: no output compared
-                                  options=defaultdict(bool))
-            for number, (label, code) in enumerate(solution_code(source.read_text(encoding="utf-8")), start=first)]
+    solutions = solution_code(source.read_text(encoding="utf-8"))
+    labels = Counter(label for label, _ in solutions)
+    blocks: Counter[str] = Counter()
+    cells = []
+    for number, (label, code) in enumerate(solutions, start=first):
+        blocks[label] += 1
+        name = f"Solution {label}" + (f", block {blocks[label]}" if labels[label] > 1 else "")
+        cells.append(SolutionCell.from_parent(notebook, name=name, cell_num=number,
+                                              cell=nbformat.v4.new_code_cell(code), options=defaultdict(bool)))
+    return cells
 
 
 def append_solutions(items: list) -> None:
-    """Insert, in place, each chapter's :func:`solution_cells` after its last cell.
-
-    Only where that last cell was collected: a run of a few chosen cells gets no solutions.
-    """
-    last: dict[IPyNbFile, int] = {}
+    """Insert, in place, each chapter's :func:`solution_cells` after its last cell, where every cell
+    of the chapter was selected: solutions run only after the cells above them."""
+    cells: dict[IPyNbFile, list[int]] = defaultdict(list)
     for index, item in enumerate(items):
         if isinstance(item, IPyNbCell):
-            last[item.parent] = index
-    for notebook, index in sorted(last.items(), key=lambda pair: pair[1], reverse=True):
+            cells[item.parent].append(index)
+    for notebook, indices in sorted(cells.items(), key=lambda pair: pair[1][-1], reverse=True):
         code_cells = sum(cell.cell_type == "code" for cell in notebook.nb.cells)
-        if items[index].cell_num == code_cells - 1:
-            items[index + 1:index + 1] = solution_cells(notebook, first=code_cells)
+        if len(indices) == code_cells:
+            items[indices[-1] + 1:indices[-1] + 1] = solution_cells(notebook, first=code_cells)
 
 
-@pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(trylast=True)  # after -k and -m have deselected cells
 def pytest_collection_modifyitems(session, config, items):
     append_solutions(items)
-    slowest_first(items, stored_seconds(), Path(str(config.rootpath)))
+    root = Path(str(config.rootpath))
+    if os.environ.get(RECORD_ENV_VAR) == "1":  # a chapter reads what earlier ones recorded
+        in_toc_order(items, toc_chapters(), root)
+    else:
+        slowest_first(items, stored_seconds(), root)

@@ -57,8 +57,9 @@ def test_solutions_stand_after_the_chapters_code(path: Path) -> None:
     lines = path.read_text(encoding="utf-8").splitlines()
     code = [number for number, line in enumerate(lines) if re.match(r"`{3,}\{code-cell\}", line)]
     solutions = [number for number, line in enumerate(lines) if re.match(r"(`{3,}|:{3,})\{solution\}", line)]
-    assert code and solutions
-    assert min(solutions) > max(code), f"{path.name}: a solution stands before the code cell on line {max(code) + 1}"
+    assert code and solutions, f"{path.name}: {len(code)} code cells, {len(solutions)} solutions found"
+    assert min(solutions) > max(code), (f"{path.name}: the solution on line {min(solutions) + 1} stands before "
+                                        f"the code cell on line {max(code) + 1}")
 
 
 CHAPTER = """\
@@ -100,7 +101,7 @@ assert answer == 41, "the solution before this one ran first"
 
 def run_nbval(folder: Path, *selection: str) -> str:
     """The verbose report of nbval on `folder`/book/chapter.ipynb with book/conftest.py (and its solutions)."""
-    environ = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "tools"), os.environ.get("PYTHONPATH", "")])}
+    environ = {**os.environ, "PYTHONPATH": str(ROOT / "tools")}  # as pytest's pythonpath (pyproject.toml)
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist", "-v", "--color=no", "--nbval",
          "--nbval-current-env", "--rootdir", str(folder), *(selection or ["book/chapter.ipynb"])],
@@ -120,6 +121,9 @@ def test_nbval_runs_the_solutions_after_the_chapters_last_cell(tmp_path: Path) -
     assert re.search(r"chapter.ipynb::Solution ex-right PASSED", report), report
     assert re.search(r"chapter.ipynb::Solution ex-wrong FAILED", report), report
     assert "the solution before this one ran first" in report
-    # a run of chosen cells gets no solutions: they would run without the cells above them
+    assert "book/chapter.ipynb::Solution ex-wrong" in report.split("FAILURES")[1].splitlines()[1], report
+    # a run of some cells gets no solutions: they would run without the cells above them
     chosen = run_nbval(tmp_path, "book/chapter.ipynb::Cell 0")
     assert "1 passed" in chosen and "Solution" not in chosen, chosen
+    deselected = run_nbval(tmp_path, "book/chapter.ipynb", "--deselect", "book/chapter.ipynb::Cell 0")
+    assert "1 deselected" in deselected and "Solution" not in deselected, deselected  # (Cell 1 fails alone)

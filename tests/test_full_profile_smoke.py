@@ -6,23 +6,23 @@ executes its code paths on a CPU: bigger datasets, the stateful model, the check
 the tables. ``RNN_BOOK_MAX_STEPS=2`` makes ``runtime.configure()`` cap every ``fit`` at
 2 epochs of 2 batches and every ``evaluate`` at 2 batches, and compile without XLA
 (which would take longer than such a run); a training loop a chapter writes itself runs
-``runtime.capped(steps)`` steps, 2 here. ``ledger.record`` then prints its line without
-asserting the band (and never writes ``results/``).
+``runtime.capped(steps)`` steps (none of the chapters below has one). ``ledger.record``
+then prints its line without asserting the band (and never writes ``results/``).
 
 It runs the chapters whose code runs otherwise under ``full`` than under ``cpu``, the
 profile nbval runs (:func:`smoke_chapters`): those that read a setting the two profiles
-set differently (``profile.char_epochs``, ...), and reproducibility, which tabulates what
-they recorded under each profile. The others (the time-series chapters, whose settings
-are the same in both profiles, and the chapters without settings) would repeat nbval's
-run with fewer steps.
+set differently (``profile.char_epochs``, ...), and reproducibility, which reads every
+profile's settings, provenance and values. The others (the time-series chapters, whose
+settings are the same in both profiles, and the chapters without settings) run the same
+code under both, which nbval runs; what they read from earlier chapters comes first in
+``_toc.yml`` (tests/test_chapter_order.py), the order of a run that records.
 
 Opt in with ``RNN_BOOK_SMOKE_TEST=1`` (``.ci/run`` does). Each chapter runs from its
 ``.md`` source in a fresh kernel whose working folder is ``book/`` (the chapters open
 ``checkpoints/`` relative to it). The chapters run in the order of ``_toc.yml`` and
 record into a temporary ``RNN_BOOK_RESULTS_DIR`` (as the GPU workflow records into
 ``results/full.json``), so a chapter can read what an earlier one stored
-(reproducibility tabulates them all); nothing is written to the repository. Run alone,
-such a chapter finds no values: run the file as a whole.
+(reproducibility tabulates them all); nothing is written to the repository.
 
 Every exercise solution that contains code runs too, as a cell inserted where the
 solution stands, in the chapter's namespace, as nbval runs the solutions of every
@@ -39,9 +39,8 @@ from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
-import yaml
 
-from chapters import code_cells, solution_code
+from chapters import code_cells, solution_code, toc_chapters
 from companion import ledger
 from companion.profiles import MAX_STEPS_ENV_VAR, PROFILE_ENV_VAR, PROFILES, Profile
 
@@ -52,15 +51,7 @@ MAX_STEPS = "2"
 CELL_TIMEOUT = 1800  # seconds: the slowest cell (IMDB vocabulary over every review) takes a few minutes
 
 SETTINGS = tuple(field.name for field in fields(Profile) if field.name not in ("name", "max_steps"))
-SHOWS_EVERY_PROFILE = ("reproducibility",)  # tabulates what the chapters recorded under each profile
-
-
-def chapters() -> list[str]:
-    """The book's pages with code, in the order of ``_toc.yml`` (later ones read earlier runs)."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]] + [chapter["file"] for part in toc.get("parts", [])
-                             for chapter in part["chapters"]]
-    return [Path(file).name for file in files if (ROOT / f"{file}.md").is_file()]
+SHOWS_EVERY_PROFILE = ("reproducibility",)  # every profile's settings, provenance and values
 
 
 def settings_read(chapter: str) -> set[str]:
@@ -79,7 +70,8 @@ def smoke_chapters(profiles: dict[str, Profile] = PROFILES) -> list[str]:
     """The chapters whose code runs otherwise under the ``full`` profile than under ``cpu``, in the order of
     ``_toc.yml``: those that read a setting that `profiles` set differently, and SHOWS_EVERY_PROFILE."""
     differing = differing_settings(profiles)
-    return [chapter for chapter in chapters() if settings_read(chapter) & differing or chapter in SHOWS_EVERY_PROFILE]
+    return [chapter for chapter in toc_chapters()
+            if settings_read(chapter) & differing or chapter in SHOWS_EVERY_PROFILE]
 
 
 def with_solutions(notebook: object) -> list[str]:
@@ -119,26 +111,30 @@ def smoke_results(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("smoke-results")
 
 
-def test_settings_are_read_by_chapters_only_as_profile_attributes():
-    # What smoke_chapters() relies on: no other code reads a setting, and a chapter reads its
-    # settings from `profile = get_profile()`.
-    setting = re.compile(rf"\.({'|'.join(SETTINGS)})\b")
+def test_settings_are_read_by_chapters_only_as_profile_attributes() -> None:
+    # What smoke_chapters() relies on: no other code reads a setting, and a chapter (but
+    # SHOWS_EVERY_PROFILE) reads each from `profile = get_profile()`, as `profile.<setting>`.
+    setting = re.compile(rf"(\w*)\.({'|'.join(SETTINGS)})\b")
     readers = [path.relative_to(ROOT).as_posix() for folder in ("companion", "tools", "_ext", "benchmarks")
                for path in sorted((ROOT / folder).rglob("*.py"))
                if path.name != "profiles.py" and setting.search(path.read_text(encoding="utf-8"))]
     assert not readers, f"{readers} read a profile setting: smoke_chapters() would not see it"
-    for chapter in chapters():
-        code = "\n".join(code_cells(BOOK / f"{chapter}.md"))
+    for chapter in toc_chapters():
+        source = BOOK / f"{chapter}.md"
+        code = "\n".join(code_cells(source) + [code for _, code in solution_code(source.read_text(encoding="utf-8"))])
         calls = re.findall(r"^(.*)get_profile\(", code, re.M)
-        assert set(calls) <= {"profile = "}, f"{chapter} holds its profile otherwise than `profile = get_profile()`"
+        assert set(calls) <= {"profile = "}, f"{chapter} gets its profile as {calls}, not `profile = get_profile()`"
+        if chapter not in SHOWS_EVERY_PROFILE:
+            holders = {holder for holder, _ in setting.findall(code)}
+            assert holders <= {"profile"}, f"{chapter} reads a setting from {holders}, not only from `profile`"
 
 
-def test_a_setting_the_profiles_set_differently_brings_its_chapters_into_the_smoke_run():
+def test_a_setting_the_profiles_set_differently_brings_its_chapters_into_the_smoke_run() -> None:
     assert settings_read("time_series") == {"timeseries_epochs"}
-    assert "time_series" not in smoke_chapters()  # 20 epochs in both: nbval's run covers it
+    assert smoke_chapters() == ["char_rnn", "stateful_rnn", "sentiment", "reproducibility"]
     longer = {**PROFILES, "full": replace(PROFILES["full"], timeseries_epochs=30)}
-    assert {"time_series", "training_many_steps", "lstm_gru"} <= set(smoke_chapters(longer))
-    assert {"char_rnn", "stateful_rnn", "sentiment", "reproducibility"} <= set(smoke_chapters())
+    assert smoke_chapters(longer) == ["time_series", "training_many_steps", "lstm_gru", "char_rnn",
+                                      "stateful_rnn", "sentiment", "reproducibility"]
 
 
 @pytest.mark.skipif(os.environ.get(ENABLE_VAR) != "1",

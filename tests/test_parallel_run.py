@@ -13,6 +13,9 @@ from types import SimpleNamespace
 
 import pytest
 
+from chapters import toc_chapters
+from companion.storage import RECORD_ENV_VAR
+
 ROOT = Path(__file__).resolve().parents[1]
 _SPEC = importlib.util.spec_from_file_location("book_conftest", ROOT / "book" / "conftest.py")
 book_conftest = importlib.util.module_from_spec(_SPEC)
@@ -130,3 +133,24 @@ def test_this_worker_runs_on_its_own_cpus(pytestconfig):
     if (ROOT / "book" / "conftest.py").resolve() not in conftests:
         pytest.skip("book/ is not collected in this run, so book/conftest.py pins nothing")
     assert sorted(os.sched_getaffinity(0)) == book_conftest.own_cpus(worker, int(workers), cpus_of_the_run())
+
+
+def collected(environ: dict[str, str]) -> list[str]:
+    """The node ids that the README's `pytest` collects in book/, in the order it runs them (one process)."""
+    run = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-n", "0", "book/"], cwd=ROOT,
+                         env=environ, capture_output=True, text=True, check=True)
+    return [line for line in run.stdout.splitlines() if "::" in line]
+
+
+def test_a_recording_run_keeps_the_chapters_in_toc_order_and_each_ends_with_its_solutions():
+    environ = {key: value for key, value in os.environ.items() if key != RECORD_ENV_VAR}
+    files = {True: [], False: []}
+    for record in files:
+        nodes = collected({**environ, RECORD_ENV_VAR: "1"} if record else environ)
+        files[record] = list(dict.fromkeys(node.split("::")[0] for node in nodes))
+        chapter = [node.split("::")[1] for node in nodes if node.startswith("book/time_series.ipynb::")]
+        assert chapter[-2:] == ["Solution ex-ts-steps", "Solution ex-ts-naive"], chapter
+        assert all(name.startswith("Cell ") for name in chapter[:-2]), chapter
+    assert files[True] == [f"book/{chapter}.ipynb" for chapter in toc_chapters()]
+    seconds = book_conftest.stored_seconds()
+    assert files[False] == sorted(seconds, key=seconds.get, reverse=True)  # slowest first, when not recording

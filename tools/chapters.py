@@ -7,12 +7,21 @@ import re
 from pathlib import Path
 
 import jupytext
+import yaml
 
-BOOK = Path(__file__).resolve().parents[1] / "book"
+ROOT = Path(__file__).resolve().parents[1]
+BOOK = ROOT / "book"
 CHAPTERS = sorted(BOOK.glob("*.md"))
 PYTHON_LANGUAGES = {"python", "python3", "ipython3", "{code-block} python", "{code-block} python3"}
 
 _FENCE = re.compile(r"^(?P<fence>`{3,}|:{3,})\s*(?P<info>.*?)\s*$")
+
+
+def toc_chapters() -> list[str]:
+    """The book's pages with code (a ``.md`` source), by name, in the order of ``_toc.yml``."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    files = [toc["root"]] + [chapter["file"] for part in toc.get("parts", []) for chapter in part["chapters"]]
+    return [Path(file).name for file in files if (ROOT / f"{file}.md").is_file()]
 
 
 def solution_code(markdown: str) -> list[tuple[str, str]]:
