@@ -10,8 +10,9 @@
   chapters by the seconds stored in ``benchmarks/book_time.json``, tests by their
   ``expected_seconds`` marker (the opt-in smoke run takes over a minute). Files with
   neither keep their order, after the others. A run that records (``RNN_BOOK_RECORD=1``,
-  as the GPU workflow's) keeps the chapters in the order of ``_toc.yml`` instead: a chapter
-  reads what earlier ones recorded (``tests/test_chapter_order.py``).
+  as the GPU workflow's) runs the chapters in the order of ``_toc.yml`` instead, in one
+  process (``-n 0``; with more workers it stops with a message): a chapter reads what
+  earlier ones recorded (``tests/test_chapter_order.py``).
 - Under pytest-xdist each worker runs on CPUs of its own, if there are at least as many
   CPUs as workers (``os.sched_setaffinity``; what it starts, kernels and browsers, inherits
   them), and its kernels use as many threads as it has CPUs (``TF_NUM_INTRAOP_THREADS``/
@@ -39,7 +40,7 @@ import pytest
 from nbval.plugin import IPyNbCell, IPyNbFile
 
 from chapters import solution_code, toc_chapters
-from companion.storage import RECORD_ENV_VAR
+from companion.storage import RECORD_ENV_VAR, recording
 
 BOOK_TIMES = Path(__file__).resolve().parent.parent / "benchmarks" / "book_time.json"
 
@@ -79,7 +80,12 @@ def share_cpus_between_workers(environ: MutableMapping[str, str], cpus: list[int
 
 
 def pytest_configure(config):
-    """Once per process, before any kernel starts (importing this file changes nothing)."""
+    """Once per process, before any kernel starts (importing this file pins nothing)."""
+    workers = getattr(config.option, "numprocesses", None) or 0  # pytest-xdist's -n
+    if recording() and workers > 1 and not hasattr(config, "workerinput"):
+        raise pytest.UsageError(
+            f"{RECORD_ENV_VAR}=1 runs the chapters one after another in the order of _toc.yml, as a chapter "
+            f"reads what earlier ones recorded: add -n 0 to the pytest command (received -n {workers}).")
     cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else list(range(os.cpu_count() or 1))
     share_cpus_between_workers(os.environ, cpus)
 
@@ -96,39 +102,49 @@ def stored_seconds(path: Path = BOOK_TIMES) -> dict[str, float]:
     return json.loads(path.read_text())["seconds"]
 
 
-def slowest_first(items: list, seconds: dict[str, float], root: Path) -> None:
+def file_of(item: pytest.Item) -> str:
+    """The file of test `item`, relative to the root (``book/time_series.ipynb``)."""
+    return item.nodeid.split("::", 1)[0]
+
+
+def slowest_first(items: list[pytest.Item], seconds: dict[str, float]) -> None:
     """Sort test `items` in place: files by expected duration, longest first.
 
-    A file's duration is its ``expected_seconds`` marker, else `seconds` (keyed by the
-    path relative to `root`), else 0. The sort is stable: a file's tests keep their order.
+    An item's duration is its ``expected_seconds`` marker (on the test or its module), else
+    `seconds` (keyed by its file), else 0. The sort is stable: a file's tests keep their order.
     """
-    def cost(item) -> float:
+    def cost(item: pytest.Item) -> float:
         marker = item.get_closest_marker("expected_seconds")
         if marker is not None:
             return float(marker.args[0])
-        return seconds.get(Path(str(item.path)).relative_to(root).as_posix(), 0.0)
+        return seconds.get(file_of(item), 0.0)
 
     items.sort(key=cost, reverse=True)
 
 
-def in_toc_order(items: list, chapters: list[str], root: Path) -> None:
+def in_toc_order(items: list[pytest.Item], chapters: list[str]) -> None:
     """Sort test `items` in place: the notebooks ``book/<chapter>.ipynb`` in the order of `chapters`,
     then the rest. The sort is stable: a file's tests keep their order."""
     position = {f"book/{chapter}.ipynb": index for index, chapter in enumerate(chapters)}
-    items.sort(key=lambda item: position.get(Path(str(item.path)).relative_to(root).as_posix(), len(chapters)))
+    items.sort(key=lambda item: position.get(file_of(item), len(chapters)))
 
 
 class SolutionCell(IPyNbCell):
     """An exercise solution's code, run as an nbval cell without a stored run: nbval fails on an
-    error and compares no output."""
+    error and compares no output. Its number follows the chapter's cells (nbval's messages say
+    "Cell <number>"); its name is ``Solution <label>``."""
 
-    def reportinfo(self) -> tuple:
-        return self.path, 0, f"{self.path}::{self.name}"  # nbval's would name a cell number
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, self.nodeid  # nbval's would name the cell number
 
 
-def solution_cells(notebook: IPyNbFile, first: int) -> list[SolutionCell]:
-    """Items for the exercise solutions with code in `notebook`'s ``.md``, numbered from `first`: one per
-    python block, named ``Solution <label>`` (``Solution <label>, block <n>`` where a solution has several)."""
+def code_cell_count(notebook: IPyNbFile) -> int:
+    return sum(cell.cell_type == "code" for cell in notebook.nb.cells)
+
+
+def solution_cells(notebook: IPyNbFile) -> list[SolutionCell]:
+    """Items for the exercise solutions with code in `notebook`'s ``.md``: one per python block, named
+    ``Solution <label>`` (``Solution <label>, block <n>`` where a solution has several)."""
     source = Path(str(notebook.path)).with_suffix(".md")
     if not source.is_file():
         return []
@@ -136,7 +152,7 @@ def solution_cells(notebook: IPyNbFile, first: int) -> list[SolutionCell]:
     labels = Counter(label for label, _ in solutions)
     blocks: Counter[str] = Counter()
     cells = []
-    for number, (label, code) in enumerate(solutions, start=first):
+    for number, (label, code) in enumerate(solutions, start=code_cell_count(notebook)):
         blocks[label] += 1
         name = f"Solution {label}" + (f", block {blocks[label]}" if labels[label] > 1 else "")
         cells.append(SolutionCell.from_parent(notebook, name=name, cell_num=number,
@@ -144,24 +160,35 @@ def solution_cells(notebook: IPyNbFile, first: int) -> list[SolutionCell]:
     return cells
 
 
-def append_solutions(items: list) -> None:
+def append_solutions(items: list[pytest.Item]) -> None:
     """Insert, in place, each chapter's :func:`solution_cells` after its last cell, where every cell
-    of the chapter was selected: solutions run only after the cells above them."""
+    of the chapter was collected (not where a node id chose some)."""
     cells: dict[IPyNbFile, list[int]] = defaultdict(list)
     for index, item in enumerate(items):
         if isinstance(item, IPyNbCell):
             cells[item.parent].append(index)
     for notebook, indices in sorted(cells.items(), key=lambda pair: pair[1][-1], reverse=True):
-        code_cells = sum(cell.cell_type == "code" for cell in notebook.nb.cells)
-        if len(indices) == code_cells:
-            items[indices[-1] + 1:indices[-1] + 1] = solution_cells(notebook, first=code_cells)
+        if len(indices) == code_cell_count(notebook):
+            items[indices[-1] + 1:indices[-1] + 1] = solution_cells(notebook)
 
 
-@pytest.hookimpl(trylast=True)  # after -k and -m have deselected cells
+def solutions_without_their_chapter(items: list[pytest.Item]) -> list[SolutionCell]:
+    """The solutions in `items` whose chapter lost a cell (to ``-k``, ``-m`` or ``--deselect``)."""
+    cells = Counter(item.parent for item in items if type(item) is IPyNbCell)
+    return [item for item in items
+            if isinstance(item, SolutionCell) and cells[item.parent] < code_cell_count(item.parent)]
+
+
+@pytest.hookimpl(wrapper=True)
 def pytest_collection_modifyitems(session, config, items):
-    append_solutions(items)
-    root = Path(str(config.rootpath))
-    if os.environ.get(RECORD_ENV_VAR) == "1":  # a chapter reads what earlier ones recorded
-        in_toc_order(items, toc_chapters(), root)
+    append_solutions(items)  # before -k, -m and --deselect, which may drop some
+    result = yield
+    orphans = {id(item) for item in solutions_without_their_chapter(items)}
+    if orphans:
+        config.hook.pytest_deselected(items=[item for item in items if id(item) in orphans])
+        items[:] = [item for item in items if id(item) not in orphans]
+    if recording():  # one process (pytest_configure): a chapter reads what earlier ones recorded
+        in_toc_order(items, toc_chapters())
     else:
-        slowest_first(items, stored_seconds(), root)
+        slowest_first(items, stored_seconds())
+    return result

@@ -2,57 +2,75 @@
 
 Later chapters read what earlier ones recorded: training_many_steps compares with two of
 time_series' values (``ledger.load_results()``), lstm_gru tabulates the runs that the
-time-series chapters logged (``runs.markdown_table``), reproducibility shows them all. A run
-that records from an empty results folder, as the GPU workflow's for the ``full`` profile,
-runs the chapters in the order of ``_toc.yml`` (book/conftest.py keeps it), so each must
-find what it reads recorded by then. These tests read the chapters' code: a ledger key or a
-run name that a chapter names must be recorded by that chapter or one before it.
+time-series chapters logged (``runs.markdown_table``), reproducibility shows every value. A
+run that records from an empty results folder, as the GPU workflow's for the ``full``
+profile, runs the chapters in the order of ``_toc.yml`` (book/conftest.py keeps it), so each
+must find what it reads recorded by then. These tests read the chapters' code (cells and
+exercise solutions): a ledger key or a run name that a chapter names as a string must be
+recorded by that chapter or one before it. A string that only looks like a key (a layer's
+name, ``ledger.LEDGER[key].reported``) counts too, which can only ask for an order the book
+already has. Keys a chapter builds (f-strings) are its own; reproducibility reads every
+value without naming it, so it comes after every chapter that records.
 """
 
 from __future__ import annotations
 
 import re
 
-from chapters import BOOK, code_cells, toc_chapters
+from chapters import BOOK, code_cells, solution_code, toc_chapters
 from companion import ledger
 
 RUN_LOGGED = re.compile(r'runs\.log\(\s*"([^"]+)"')  # runs.log("<name>", model, mse, seconds)
-STRING = re.compile(r'"([^"\n]+)"')
+KEY_RECORDED = re.compile(r'ledger\.record\(\s*"([^"]+)"')  # ledger.record("<key>", value)
+STRING = re.compile(r'"([^"\n]+)"|\'([^\'\n]+)\'')
+READS_EVERY_VALUE = "reproducibility"
+
+
+def code(chapter: str) -> str:
+    """`chapter`'s code cells and exercise solutions, one text."""
+    source = BOOK / f"{chapter}.md"
+    solutions = [block for _, block in solution_code(source.read_text(encoding="utf-8"))]
+    return "\n".join(code_cells(source) + solutions)
 
 
 def recorders(chapters: list[str]) -> dict[str, str]:
-    """Every ledger key and every run name, and the chapter that records it."""
+    """Every ledger key and every run name that `chapters` log, and the chapter that records it."""
     found = {figure.key: figure.chapter for figure in ledger.FIGURES}
     for chapter in chapters:
-        for cell in code_cells(BOOK / f"{chapter}.md"):
-            for name in RUN_LOGGED.findall(cell):
-                found.setdefault(name, chapter)
+        for name in RUN_LOGGED.findall(code(chapter)):
+            found.setdefault(name, chapter)
     return found
 
 
 def read_too_early(chapters: list[str]) -> list[str]:
-    """The keys and run names a chapter names (as a string) that a later chapter records."""
+    """What a chapter names (as a string) that a later chapter of `chapters` records."""
     recorded_by = recorders(chapters)
     early = []
     for position, chapter in enumerate(chapters):
-        for name in STRING.findall("\n".join(code_cells(BOOK / f"{chapter}.md"))):
-            source = recorded_by.get(name)
+        for double, single in STRING.findall(code(chapter)):
+            source = recorded_by.get(double or single)
             if source in chapters and chapters.index(source) > position:
-                early.append(f"{chapter} names {name!r}, which {source} records after it")
+                early.append(f"{chapter} names {double or single!r}, which {source} records after it")
     return early
 
 
-def test_every_chapter_that_records_is_in_the_toc() -> None:
+def test_each_key_is_recorded_by_the_chapter_the_ledger_names() -> None:
     chapters = toc_chapters()
-    missing = {chapter for chapter in recorders(chapters).values() if chapter not in chapters}
-    assert not missing, f"{sorted(missing)} record values but are not in _toc.yml"
+    ledger_chapter = {figure.key: figure.chapter for figure in ledger.FIGURES}
+    wrong = [f"{chapter} records {key!r}, which the ledger gives to {ledger_chapter.get(key)}"
+             for chapter in chapters for key in KEY_RECORDED.findall(code(chapter))
+             if ledger_chapter.get(key) != chapter]
+    assert not wrong, "\n".join(wrong)
+    missing = sorted(set(ledger_chapter.values()) - set(chapters))
+    assert not missing, f"the ledger gives keys to {missing}, which _toc.yml does not hold"
 
 
 def test_a_chapter_reads_only_what_chapters_before_it_record() -> None:
     chapters = toc_chapters()
-    assert not read_too_early(chapters), "\n".join(read_too_early(chapters))
-    # what the tests see: the chapters that read others' values, in the order of _toc.yml
-    assert chapters.index("time_series") < chapters.index("training_many_steps") < chapters.index("lstm_gru")
+    early = read_too_early(chapters)
+    assert not early, "\n".join(early)
+    last = max(chapters.index(chapter) for chapter in recorders(chapters).values())
+    assert chapters.index(READS_EVERY_VALUE) >= last, f"{READS_EVERY_VALUE} comes before {chapters[last]}"
 
 
 def test_a_chapter_moved_before_what_it_reads_is_caught() -> None:

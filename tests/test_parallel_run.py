@@ -24,8 +24,7 @@ _SPEC.loader.exec_module(book_conftest)
 
 def item(path: str, expected: float | None = None) -> SimpleNamespace:
     marker = None if expected is None else SimpleNamespace(args=(expected,))
-    return SimpleNamespace(path=ROOT / path, name=path,
-                           get_closest_marker=lambda name: marker)
+    return SimpleNamespace(nodeid=f"{path}::test", name=path, get_closest_marker=lambda name: marker)
 
 
 def test_files_go_longest_first_and_keep_their_tests_in_order():
@@ -33,8 +32,7 @@ def test_files_go_longest_first_and_keep_their_tests_in_order():
              item("tests/test_smoke.py", expected=450), item("book/long.ipynb"),
              item("book/long.ipynb"), item("tests/test_b.py")]
     cells = [id(i) for i in items if i.name == "book/long.ipynb"]
-    book_conftest.slowest_first(items, {"book/long.ipynb": 250.0, "book/short.ipynb": 5.0},
-                                ROOT)
+    book_conftest.slowest_first(items, {"book/long.ipynb": 250.0, "book/short.ipynb": 5.0})
     assert [i.name for i in items] == [
         "tests/test_smoke.py", "book/long.ipynb", "book/long.ipynb", "book/short.ipynb",
         "book/short.ipynb", "tests/test_a.py", "tests/test_b.py"]
@@ -135,22 +133,39 @@ def test_this_worker_runs_on_its_own_cpus(pytestconfig):
     assert sorted(os.sched_getaffinity(0)) == book_conftest.own_cpus(worker, int(workers), cpus_of_the_run())
 
 
-def collected(environ: dict[str, str]) -> list[str]:
-    """The node ids that the README's `pytest` collects in book/, in the order it runs them (one process)."""
-    run = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-n", "0", "book/"], cwd=ROOT,
-                         env=environ, capture_output=True, text=True, check=True)
-    return [line for line in run.stdout.splitlines() if "::" in line]
+def test_a_recording_run_puts_the_chapters_in_toc_order_before_the_rest():
+    items = [item("tests/test_a.py"), item("book/b.ipynb"), item("book/a.ipynb"), item("book/b.ipynb"),
+             item("book/other.ipynb"), item("book/a.ipynb")]
+    book_conftest.in_toc_order(items, ["a", "b"])
+    assert [i.name for i in items] == ["book/a.ipynb", "book/a.ipynb", "book/b.ipynb", "book/b.ipynb",
+                                       "tests/test_a.py", "book/other.ipynb"]
 
 
-def test_a_recording_run_keeps_the_chapters_in_toc_order_and_each_ends_with_its_solutions():
+def collect_book(environ: dict[str, str], *options: str) -> subprocess.CompletedProcess:
+    """`pytest --collect-only -q book/` with `options` (the README's pytest, whose addopts hold -n auto)."""
+    return subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", *options, "book/"], cwd=ROOT,
+                          env=environ, capture_output=True, text=True)
+
+
+def files_and_time_series(run: subprocess.CompletedProcess) -> tuple[list[str], list[str]]:
+    """The files a collection runs, in order, and the items of book/time_series.ipynb."""
+    assert run.returncode == 0, run.stdout + run.stderr
+    nodes = [line for line in run.stdout.splitlines() if "::" in line]
+    files = list(dict.fromkeys(node.split("::")[0] for node in nodes))
+    return files, [node.split("::")[1] for node in nodes if node.startswith("book/time_series.ipynb::")]
+
+
+def test_a_recording_run_keeps_the_chapters_in_toc_order_in_one_process() -> None:
     environ = {key: value for key, value in os.environ.items() if key != RECORD_ENV_VAR}
-    files = {True: [], False: []}
-    for record in files:
-        nodes = collected({**environ, RECORD_ENV_VAR: "1"} if record else environ)
-        files[record] = list(dict.fromkeys(node.split("::")[0] for node in nodes))
-        chapter = [node.split("::")[1] for node in nodes if node.startswith("book/time_series.ipynb::")]
-        assert chapter[-2:] == ["Solution ex-ts-steps", "Solution ex-ts-naive"], chapter
-        assert all(name.startswith("Cell ") for name in chapter[:-2]), chapter
-    assert files[True] == [f"book/{chapter}.ipynb" for chapter in toc_chapters()]
     seconds = book_conftest.stored_seconds()
-    assert files[False] == sorted(seconds, key=seconds.get, reverse=True)  # slowest first, when not recording
+    files, cells = files_and_time_series(collect_book(environ, "-n", "0"))
+    assert files == sorted(seconds, key=seconds.get, reverse=True)  # not recording: slowest first
+    assert cells[-2:] == ["Solution ex-ts-steps", "Solution ex-ts-naive"], cells
+    assert all(name.startswith("Cell ") for name in cells[:-2]), cells
+    recording = {**environ, RECORD_ENV_VAR: "1"}
+    files, cells = files_and_time_series(collect_book(recording, "-n", "0"))
+    assert files == [f"book/{chapter}.ipynb" for chapter in toc_chapters()]
+    assert cells[-2:] == ["Solution ex-ts-steps", "Solution ex-ts-naive"], cells
+    parallel = collect_book(recording, "-n", "2")
+    assert parallel.returncode != 0 and "add -n 0 to the pytest command (received -n 2)" in parallel.stderr, (
+        parallel.stdout + parallel.stderr)

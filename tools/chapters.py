@@ -1,5 +1,6 @@
-"""Reading the chapters' MyST sources: for the tests of exercise solutions and style, and for
-book/conftest.py, which runs each chapter's solutions in its nbval kernel."""
+"""Reading the chapters' MyST sources and ``_toc.yml``: for the tests, and for book/conftest.py,
+which runs each chapter's solutions in its nbval kernel and, in a run that records, the chapters in
+the order of ``_toc.yml``."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ _FENCE = re.compile(r"^(?P<fence>`{3,}|:{3,})\s*(?P<info>.*?)\s*$")
 
 
 def toc_chapters() -> list[str]:
-    """The book's pages with code (a ``.md`` source), by name, in the order of ``_toc.yml``."""
+    """The book's pages with a MyST source (``book/<name>.md``), by name, in the order of ``_toc.yml``
+    (its ``root`` and the ``chapters`` of its ``parts``)."""
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
     files = [toc["root"]] + [chapter["file"] for part in toc.get("parts", []) for chapter in part["chapters"]]
     return [Path(file).name for file in files if (ROOT / f"{file}.md").is_file()]
