@@ -2,20 +2,22 @@
 
 The ``full`` profile (the lecture's settings: windows every character, batches of 32,
 50 stateful epochs) needs a GPU to finish, so CI cannot train it; this smoke run
-executes its code paths on a CPU: bigger datasets, the stateful model, the checkpoint,
-the tables. ``RNN_BOOK_MAX_STEPS=2`` makes ``runtime.configure()`` cap every ``fit`` at
+executes its code paths on a CPU: the dataset of every window, batches of 32, the
+checkpoint, the tables. ``RNN_BOOK_MAX_STEPS=2`` makes ``runtime.configure()`` cap every ``fit`` at
 2 epochs of 2 batches and every ``evaluate`` at 2 batches, and compile without XLA
 (which would take longer than such a run); a training loop a chapter writes itself runs
 ``runtime.capped(steps)`` steps (none of the chapters below has one). ``ledger.record``
 then prints its line without asserting the band (and never writes ``results/``).
 
-It runs the chapters whose code runs otherwise under ``full`` than under ``cpu``, the
-profile nbval runs (:func:`smoke_chapters`): those that read a setting the two profiles
-set differently (``profile.char_epochs``, ...), and reproducibility, which reads every
-profile's settings, provenance and values. The others (the time-series chapters, whose
-settings are the same in both profiles, and the chapters without settings) run the same
-code under both, which nbval runs; what they read from earlier chapters comes first in
-``_toc.yml`` (tests/test_chapter_order.py), the order of a run that records.
+It runs the chapters that run otherwise under ``full`` than under ``cpu``, the profile
+nbval runs (:func:`smoke_chapters`): those that read a setting the two profiles set
+differently once the cap is applied (``profile.char_window_shift``, ...: a count of epochs
+or of batches per epoch becomes 2 in both), and reproducibility, which reads every
+profile's settings, provenance and values. The others run here as nbval runs them, with
+fewer steps: the time-series chapters have the same settings in both profiles, stateful_rnn
+and sentiment differ only in epochs, the rest have no settings. What a chapter reads from
+earlier chapters comes first in ``_toc.yml`` (tests/test_chapter_order.py), the order of a
+run that records.
 
 Opt in with ``RNN_BOOK_SMOKE_TEST=1`` (``.ci/run`` does). Each chapter runs from its
 ``.md`` source in a fresh kernel whose working folder is ``book/`` (the chapters open
@@ -52,6 +54,8 @@ CELL_TIMEOUT = 1800  # seconds: the slowest cell (IMDB vocabulary over every rev
 
 SETTINGS = tuple(field.name for field in fields(Profile) if field.name not in ("name", "max_steps"))
 SHOWS_EVERY_PROFILE = ("reproducibility",)  # every profile's settings, provenance and values
+# Counts of epochs and of batches per epoch: the smoke run's cap sets them to min(value, MAX_STEPS)
+CAPPED = tuple(name for name in SETTINGS if name.endswith(("_epochs", "_steps_per_epoch")))
 
 
 def settings_read(chapter: str) -> set[str]:
@@ -62,8 +66,13 @@ def settings_read(chapter: str) -> set[str]:
 
 
 def differing_settings(profiles: dict[str, Profile]) -> set[str]:
-    """The settings that `profiles` do not all set to the same value."""
-    return {name for name in SETTINGS if len({getattr(profile, name) for profile in profiles.values()}) > 1}
+    """The settings that `profiles` do not all set to the same value, as the smoke run applies them:
+    a count in CAPPED at most MAX_STEPS (``None``, all the batches, becomes MAX_STEPS too)."""
+    def applied(profile: Profile, name: str) -> object:
+        value = getattr(profile, name)
+        return min(int(MAX_STEPS), value if value is not None else int(MAX_STEPS)) if name in CAPPED else value
+
+    return {name for name in SETTINGS if len({applied(profile, name) for profile in profiles.values()}) > 1}
 
 
 def smoke_chapters(profiles: dict[str, Profile] = PROFILES) -> list[str]:
@@ -129,18 +138,24 @@ def test_settings_are_read_by_chapters_only_as_profile_attributes() -> None:
             assert holders <= {"profile"}, f"{chapter} reads a setting from {holders}, not only from `profile`"
 
 
-def test_a_setting_the_profiles_set_differently_brings_its_chapters_into_the_smoke_run() -> None:
+def test_a_setting_the_profiles_set_differently_under_the_cap_brings_its_chapters_into_the_smoke_run() -> None:
+    assert CAPPED == ("timeseries_epochs", "char_epochs", "char_steps_per_epoch", "stateful_epochs", "imdb_epochs")
     assert settings_read("time_series") == {"timeseries_epochs"}
-    assert smoke_chapters() == ["char_rnn", "stateful_rnn", "sentiment", "reproducibility"]
-    longer = {**PROFILES, "full": replace(PROFILES["full"], timeseries_epochs=30)}
-    assert smoke_chapters(longer) == ["time_series", "training_many_steps", "lstm_gru", "char_rnn",
-                                      "stateful_rnn", "sentiment", "reproducibility"]
+    assert settings_read("sentiment") == {"imdb_epochs"}
+    # the lecture's 50 stateful and 5 IMDB epochs become 2 under the cap, as the cpu profile's 2
+    assert differing_settings(PROFILES) == {"char_window_shift", "char_batch_size", "char_learning_rate"}
+    assert smoke_chapters() == ["char_rnn", "reproducibility"]
+    one_epoch = {**PROFILES, "cpu": replace(PROFILES["cpu"], timeseries_epochs=1, imdb_epochs=1)}  # 1 against 2
+    assert smoke_chapters(one_epoch) == ["time_series", "training_many_steps", "lstm_gru", "char_rnn",
+                                         "sentiment", "reproducibility"]
+    char_alike = {**PROFILES, "full": replace(PROFILES["cpu"], name="full", char_epochs=10)}
+    assert smoke_chapters(char_alike) == ["reproducibility"]
 
 
 @pytest.mark.skipif(os.environ.get(ENABLE_VAR) != "1",
                     reason=f"smoke run of the full profile (minutes): set {ENABLE_VAR}=1")
-# 88 s for these four chapters in .ci/run's parallel run at de7df0e (book/conftest.py orders by it)
-@pytest.mark.expected_seconds(88)
+# 42 s for these two chapters in a clean clone's .ci/run at 21c0bbd (book/conftest.py orders by it)
+@pytest.mark.expected_seconds(42)
 @pytest.mark.parametrize("chapter", smoke_chapters())
 def test_chapter_runs_under_the_full_profile_with_capped_training(chapter, smoke_results,
                                                                   monkeypatch):
