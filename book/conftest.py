@@ -8,7 +8,7 @@
 - Files are collected slowest first, so that with ``pytest -n auto --dist loadfile``
   (pytest-xdist, whole files per worker) the long ones start at once instead of last:
   chapters by the seconds stored in ``benchmarks/book_time.json``, tests by their
-  ``expected_seconds`` marker (the opt-in smoke run takes over a minute). Files with
+  ``expected_seconds`` marker (the opt-in smoke run's, for one). Files with
   neither keep their order, after the others. A run that records (``RNN_BOOK_RECORD=1``,
   as the GPU workflow's) runs the chapters in the order of ``_toc.yml`` instead, in one
   process (``-n 0``; with more workers it stops with a message): a chapter reads what
@@ -32,7 +32,7 @@ import json
 import os
 import re
 from collections import Counter, defaultdict
-from collections.abc import MutableMapping
+from collections.abc import Generator, MutableMapping
 from pathlib import Path
 
 import nbformat
@@ -79,18 +79,22 @@ def share_cpus_between_workers(environ: MutableMapping[str, str], cpus: list[int
         os.sched_setaffinity(0, mine)
 
 
-def pytest_configure(config):
+def pytest_configure(config: pytest.Config) -> None:
     """Once per process, before any kernel starts (importing this file pins nothing)."""
-    workers = getattr(config.option, "numprocesses", None) or 0  # pytest-xdist's -n
-    if recording() and workers > 1 and not hasattr(config, "workerinput"):
+    try:
+        records = recording()
+    except ValueError as error:  # a value of RNN_BOOK_RECORD that means neither
+        raise pytest.UsageError(str(error)) from None
+    workers = len(getattr(config.option, "tx", None) or [])  # pytest-xdist's -n N (or --tx) in the controller
+    if records and workers > 1 and not hasattr(config, "workerinput"):
         raise pytest.UsageError(
             f"{RECORD_ENV_VAR}=1 runs the chapters one after another in the order of _toc.yml, as a chapter "
-            f"reads what earlier ones recorded: add -n 0 to the pytest command (received -n {workers}).")
+            f"reads what earlier ones recorded: add -n 0 to the pytest command (received {workers} workers).")
     cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else list(range(os.cpu_count() or 1))
     share_cpus_between_workers(os.environ, cpus)
 
 
-def pytest_collectstart(collector):
+def pytest_collectstart(collector: pytest.Collector) -> None:
     if isinstance(collector, IPyNbFile):
         collector.skip_compare += ("stderr",)
 
@@ -108,10 +112,11 @@ def file_of(item: pytest.Item) -> str:
 
 
 def slowest_first(items: list[pytest.Item], seconds: dict[str, float]) -> None:
-    """Sort test `items` in place: files by expected duration, longest first.
+    """Sort test `items` in place by expected duration, longest first.
 
     An item's duration is its ``expected_seconds`` marker (on the test or its module), else
-    `seconds` (keyed by its file), else 0. The sort is stable: a file's tests keep their order.
+    `seconds` (keyed by its file), else 0. The sort is stable: tests of the same duration (a
+    chapter's cells) keep their order.
     """
     def cost(item: pytest.Item) -> float:
         marker = item.get_closest_marker("expected_seconds")
@@ -165,7 +170,7 @@ def append_solutions(items: list[pytest.Item]) -> None:
     of the chapter was collected (not where a node id chose some)."""
     cells: dict[IPyNbFile, list[int]] = defaultdict(list)
     for index, item in enumerate(items):
-        if isinstance(item, IPyNbCell):
+        if type(item) is IPyNbCell:  # a chapter's own cell
             cells[item.parent].append(index)
     for notebook, indices in sorted(cells.items(), key=lambda pair: pair[1][-1], reverse=True):
         if len(indices) == code_cell_count(notebook):
@@ -180,7 +185,8 @@ def solutions_without_their_chapter(items: list[pytest.Item]) -> list[SolutionCe
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_collection_modifyitems(session, config, items):
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config,
+                                  items: list[pytest.Item]) -> Generator[None, None, None]:
     append_solutions(items)  # before -k, -m and --deselect, which may drop some
     result = yield
     orphans = {id(item) for item in solutions_without_their_chapter(items)}

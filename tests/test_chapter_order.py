@@ -9,7 +9,7 @@ must find what it reads recorded by then. These tests read the chapters' code (c
 exercise solutions): a ledger key or a run name that a chapter names as a string must be
 recorded by that chapter or one before it. A string that only looks like a key (a layer's
 name, ``ledger.LEDGER[key].reported``) counts too, which can only ask for an order the book
-already has. Keys a chapter builds (f-strings) are its own; reproducibility reads every
+already has. Keys a chapter builds (f-strings) are not seen; reproducibility reads every
 value without naming it, so it comes after every chapter that records.
 """
 
@@ -20,8 +20,8 @@ import re
 from chapters import BOOK, code_cells, solution_code, toc_chapters
 from companion import ledger
 
-RUN_LOGGED = re.compile(r'runs\.log\(\s*"([^"]+)"')  # runs.log("<name>", model, mse, seconds)
-KEY_RECORDED = re.compile(r'ledger\.record\(\s*"([^"]+)"')  # ledger.record("<key>", value)
+RUN_LOGGED = re.compile(r"""runs\.log\(\s*["']([^"']+)["']""")  # runs.log("<name>", model, mse, seconds)
+KEY_RECORDED = re.compile(r"""ledger\.record\(\s*["']([^"']+)["']""")  # ledger.record("<key>", value)
 STRING = re.compile(r'"([^"\n]+)"|\'([^\'\n]+)\'')
 READS_EVERY_VALUE = "reproducibility"
 
@@ -69,6 +69,7 @@ def test_a_chapter_reads_only_what_chapters_before_it_record() -> None:
     chapters = toc_chapters()
     early = read_too_early(chapters)
     assert not early, "\n".join(early)
+    assert set(recorders(chapters).values()) <= set(chapters), "a chapter that records is not in _toc.yml"
     last = max(chapters.index(chapter) for chapter in recorders(chapters).values())
     assert chapters.index(READS_EVERY_VALUE) >= last, f"{READS_EVERY_VALUE} comes before {chapters[last]}"
 

@@ -14,7 +14,8 @@ from types import SimpleNamespace
 import pytest
 
 from chapters import toc_chapters
-from companion.storage import RECORD_ENV_VAR
+from companion.profiles import MAX_STEPS_ENV_VAR
+from companion.storage import RECORD_ENV_VAR, RESULTS_ENV_VAR
 
 ROOT = Path(__file__).resolve().parents[1]
 _SPEC = importlib.util.spec_from_file_location("book_conftest", ROOT / "book" / "conftest.py")
@@ -133,7 +134,7 @@ def test_this_worker_runs_on_its_own_cpus(pytestconfig):
     assert sorted(os.sched_getaffinity(0)) == book_conftest.own_cpus(worker, int(workers), cpus_of_the_run())
 
 
-def test_a_recording_run_puts_the_chapters_in_toc_order_before_the_rest():
+def test_a_recording_run_puts_the_chapters_in_toc_order_before_the_rest() -> None:
     items = [item("tests/test_a.py"), item("book/b.ipynb"), item("book/a.ipynb"), item("book/b.ipynb"),
              item("book/other.ipynb"), item("book/a.ipynb")]
     book_conftest.in_toc_order(items, ["a", "b"])
@@ -141,13 +142,13 @@ def test_a_recording_run_puts_the_chapters_in_toc_order_before_the_rest():
                                        "tests/test_a.py", "book/other.ipynb"]
 
 
-def collect_book(environ: dict[str, str], *options: str) -> subprocess.CompletedProcess:
+def collect_book(environ: dict[str, str], *options: str) -> subprocess.CompletedProcess[str]:
     """`pytest --collect-only -q book/` with `options` (the README's pytest, whose addopts hold -n auto)."""
     return subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", *options, "book/"], cwd=ROOT,
                           env=environ, capture_output=True, text=True)
 
 
-def files_and_time_series(run: subprocess.CompletedProcess) -> tuple[list[str], list[str]]:
+def files_and_time_series(run: subprocess.CompletedProcess[str]) -> tuple[list[str], list[str]]:
     """The files a collection runs, in order, and the items of book/time_series.ipynb."""
     assert run.returncode == 0, run.stdout + run.stderr
     nodes = [line for line in run.stdout.splitlines() if "::" in line]
@@ -156,7 +157,8 @@ def files_and_time_series(run: subprocess.CompletedProcess) -> tuple[list[str], 
 
 
 def test_a_recording_run_keeps_the_chapters_in_toc_order_in_one_process() -> None:
-    environ = {key: value for key, value in os.environ.items() if key != RECORD_ENV_VAR}
+    environ = {key: value for key, value in os.environ.items()
+               if key not in (RECORD_ENV_VAR, MAX_STEPS_ENV_VAR, RESULTS_ENV_VAR)}  # recording() reads all three
     seconds = book_conftest.stored_seconds()
     files, cells = files_and_time_series(collect_book(environ, "-n", "0"))
     assert files == sorted(seconds, key=seconds.get, reverse=True)  # not recording: slowest first
@@ -167,5 +169,7 @@ def test_a_recording_run_keeps_the_chapters_in_toc_order_in_one_process() -> Non
     assert files == [f"book/{chapter}.ipynb" for chapter in toc_chapters()]
     assert cells[-2:] == ["Solution ex-ts-steps", "Solution ex-ts-naive"], cells
     parallel = collect_book(recording, "-n", "2")
-    assert parallel.returncode != 0 and "add -n 0 to the pytest command (received -n 2)" in parallel.stderr, (
+    assert parallel.returncode != 0 and "add -n 0 to the pytest command (received 2 workers)" in parallel.stderr, (
         parallel.stdout + parallel.stderr)
+    wrong = collect_book({**environ, RECORD_ENV_VAR: "yes"}, "-n", "0")
+    assert wrong.returncode != 0 and "RNN_BOOK_RECORD must be 1" in wrong.stderr, wrong.stdout + wrong.stderr
