@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from chapters import BOOK, code_cells, solution_code, toc_chapters
+from chapters import chapter_code, toc_chapters
 from companion import ledger
 
 RUN_LOGGED = re.compile(r"""runs\.log\(\s*["']([^"']+)["']""")  # runs.log("<name>", model, mse, seconds)
@@ -26,18 +26,11 @@ STRING = re.compile(r'"([^"\n]+)"|\'([^\'\n]+)\'')
 READS_EVERY_VALUE = "reproducibility"
 
 
-def code(chapter: str) -> str:
-    """`chapter`'s code cells and exercise solutions, one text."""
-    source = BOOK / f"{chapter}.md"
-    solutions = [block for _, block in solution_code(source.read_text(encoding="utf-8"))]
-    return "\n".join(code_cells(source) + solutions)
-
-
 def recorders(chapters: list[str]) -> dict[str, str]:
     """Every ledger key and every run name that `chapters` log, and the chapter that records it."""
     found = {figure.key: figure.chapter for figure in ledger.FIGURES}
     for chapter in chapters:
-        for name in RUN_LOGGED.findall(code(chapter)):
+        for name in RUN_LOGGED.findall(chapter_code(chapter)):
             found.setdefault(name, chapter)
     return found
 
@@ -47,7 +40,7 @@ def read_too_early(chapters: list[str]) -> list[str]:
     recorded_by = recorders(chapters)
     early = []
     for position, chapter in enumerate(chapters):
-        for double, single in STRING.findall(code(chapter)):
+        for double, single in STRING.findall(chapter_code(chapter)):
             source = recorded_by.get(double or single)
             if source in chapters and chapters.index(source) > position:
                 early.append(f"{chapter} names {double or single!r}, which {source} records after it")
@@ -58,7 +51,7 @@ def test_each_key_is_recorded_by_the_chapter_the_ledger_names() -> None:
     chapters = toc_chapters()
     ledger_chapter = {figure.key: figure.chapter for figure in ledger.FIGURES}
     wrong = [f"{chapter} records {key!r}, which the ledger gives to {ledger_chapter.get(key)}"
-             for chapter in chapters for key in KEY_RECORDED.findall(code(chapter))
+             for chapter in chapters for key in KEY_RECORDED.findall(chapter_code(chapter))
              if ledger_chapter.get(key) != chapter]
     assert not wrong, "\n".join(wrong)
     missing = sorted(set(ledger_chapter.values()) - set(chapters))

@@ -42,7 +42,7 @@ from pathlib import Path
 
 import pytest
 
-from chapters import code_cells, solution_code, toc_chapters
+from chapters import chapter_code, solution_code, toc_chapters
 from companion import ledger
 from companion.profiles import MAX_STEPS_ENV_VAR, PROFILE_ENV_VAR, PROFILES, Profile
 
@@ -60,9 +60,7 @@ CAPPED = tuple(name for name in SETTINGS if name.endswith(("_epochs", "_steps_pe
 
 def settings_read(chapter: str) -> set[str]:
     """The profile settings that `chapter`'s code cells and exercise solutions read (``profile.<setting>``)."""
-    source = BOOK / f"{chapter}.md"
-    solutions = [code for _, code in solution_code(source.read_text(encoding="utf-8"))]
-    return set(re.findall(r"\bprofile\.(\w+)", "\n".join(code_cells(source) + solutions))) & set(SETTINGS)
+    return set(re.findall(r"\bprofile\.(\w+)", chapter_code(chapter))) & set(SETTINGS)
 
 
 def differing_settings(profiles: dict[str, Profile]) -> set[str]:
@@ -129,8 +127,7 @@ def test_settings_are_read_by_chapters_only_as_profile_attributes() -> None:
                if path.name != "profiles.py" and setting.search(path.read_text(encoding="utf-8"))]
     assert not readers, f"{readers} read a profile setting: smoke_chapters() would not see it"
     for chapter in toc_chapters():
-        source = BOOK / f"{chapter}.md"
-        code = "\n".join(code_cells(source) + [code for _, code in solution_code(source.read_text(encoding="utf-8"))])
+        code = chapter_code(chapter)
         calls = re.findall(r"^(.*)get_profile\(", code, re.M)
         assert set(calls) <= {"profile = "}, f"{chapter} gets its profile as {calls}, not `profile = get_profile()`"
         if chapter not in SHOWS_EVERY_PROFILE:
@@ -156,8 +153,7 @@ def test_the_capped_counts_are_only_fits_counts_or_printed() -> None:
     # What CAPPED relies on: a count the cap replaces changes nothing but how long `fit` trains,
     # so each use of one (or of a name it is given) is fit's epochs= or steps_per_epoch=, or text.
     for chapter in toc_chapters():
-        source = BOOK / f"{chapter}.md"
-        code = "\n".join(code_cells(source) + [block for _, block in solution_code(source.read_text(encoding="utf-8"))])
+        code = chapter_code(chapter)
         names = [f"profile.{setting}" for setting in CAPPED]
         alias = rf"(\w+) = profile\.(?:{'|'.join(CAPPED)})"  # EPOCHS = profile.imdb_epochs
         names += re.findall(rf"^{alias}$", code, re.M)

@@ -62,3 +62,10 @@ def code_cells(path: Path) -> list[str]:
     """The source of every code cell of the chapter `path` (a MyST ``.md``), in order."""
     notebook = jupytext.read(path, fmt="md:myst")
     return [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+
+
+def chapter_code(chapter: str) -> str:
+    """All the code of ``book/<chapter>.md`` a reader runs: its code cells, then its exercise solutions."""
+    source = BOOK / f"{chapter}.md"
+    solutions = [code for _, code in solution_code(source.read_text(encoding="utf-8"))]
+    return "\n".join(code_cells(source) + solutions)
