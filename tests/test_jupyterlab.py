@@ -1,6 +1,6 @@
 """A reader's JupyterLab: a chapter's .ipynb, and a paired .md through Jupytext, run in the UI.
 
-``jupyter lab`` starts headless on a free loopback port with a random token, on a
+``jupyter lab`` starts headless on a loopback port of its choosing with a random token, on a
 copy of two chapters in a temporary folder (so saving never touches the checkout;
 the companion is importable because the set-up installs it with ``pip install -e``).
 Headless Chromium opens each chapter (the .ipynb copy without its stored outputs), runs
@@ -17,10 +17,10 @@ Skips only where Chromium is missing (a failure under ``CI``): see tests/browser
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -46,13 +46,6 @@ START_TIMEOUT = 120
 RUN_TIMEOUT = 600
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def lab_env(home: Path) -> dict[str, str]:
     """The environment of a JupyterLab whose settings, runtime and workspaces live in `home`."""
     return {**os.environ,
@@ -62,23 +55,37 @@ def lab_env(home: Path) -> dict[str, str]:
             "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces")}
 
 
-def wait_for_server(url: str, token: str, server: subprocess.Popen) -> None:
-    """Polls ``/api/status`` until the server answers (fails if it exits first)."""
+def wait_for_server(runtime: Path, token: str, server: subprocess.Popen) -> str:
+    """Waits until the server has written its info file (``jpserver-<pid>.json`` in `runtime`,
+    with the port the system gave it) and answers ``/api/status`` there; fails if it exits first.
+
+    The server chooses its port (``--port=0``): a port chosen here and passed to it could be
+    taken meanwhile by another process, such as a kernel of a parallel nbval run (a CI run
+    once read a ZeroMQ greeting there).
+
+    Returns:
+        the server's URL, ``http://127.0.0.1:<port>``.
+    """
     deadline = time.monotonic() + START_TIMEOUT
+    url = None
     while time.monotonic() < deadline:
         if server.poll() is not None:
             pytest.fail(f"jupyter lab exited with code {server.returncode} before serving")
         try:
+            if url is None:
+                info = json.loads((runtime / f"jpserver-{server.pid}.json").read_text(encoding="utf-8"))
+                url = f"http://127.0.0.1:{info['port']}"
             with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=5) as answer:
                 if answer.status == 200:
-                    return
-        except OSError:
+                    return url
+        except (OSError, ValueError):  # no info file yet (or half written), or not listening yet
             time.sleep(0.5)
-    pytest.fail(f"jupyter lab did not answer on {url} within {START_TIMEOUT} s")
+    pytest.fail(f"jupyter lab did not serve within {START_TIMEOUT} s (its URL: {url})")
 
 
-def shut_down(url: str, token: str, server: subprocess.Popen) -> list[psutil.Process]:
-    """Asks the server to shut down (it stops its kernels); kills what is left.
+def shut_down(url: str | None, token: str, server: subprocess.Popen) -> list[psutil.Process]:
+    """Asks the server at `url` to shut down (it stops its kernels), or terminates it if it never
+    said where it listens (`url` None); kills what is left.
 
     Returns:
         the processes of the server's tree that were still running afterwards.
@@ -89,9 +96,12 @@ def shut_down(url: str, token: str, server: subprocess.Popen) -> list[psutil.Pro
     except psutil.NoSuchProcess:  # the server already exited (its kernels were its children)
         tree = []
     try:
-        request = urllib.request.Request(f"{url}/api/shutdown", method="POST",
-                                         headers={"Authorization": f"token {token}"})
-        urllib.request.urlopen(request, timeout=10).close()
+        if url is None:
+            server.terminate()
+        else:
+            request = urllib.request.Request(f"{url}/api/shutdown", method="POST",
+                                             headers={"Authorization": f"token {token}"})
+            urllib.request.urlopen(request, timeout=10).close()
         server.wait(timeout=30)
     except (OSError, subprocess.TimeoutExpired):
         pass
@@ -301,10 +311,9 @@ def test_chapters_run_in_jupyterlab_as_ipynb_and_as_md(tmp_path: Path) -> None:
     # The README's step that makes a double click open a .md as a notebook.
     subprocess.run([sys.executable, "-m", "jupytext_config", "set-default-viewer", "markdown",
                     "myst"], env=env, check=True, capture_output=True)
-    token, port = secrets.token_hex(16), free_port()
-    url = f"http://127.0.0.1:{port}"
+    token = secrets.token_hex(16)
     server = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",
+        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--port=0",  # the system's choice
          "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0",
          f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
          "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
@@ -313,8 +322,9 @@ def test_chapters_run_in_jupyterlab_as_ipynb_and_as_md(tmp_path: Path) -> None:
         env=env, cwd=root, stdout=subprocess.DEVNULL, stderr=(tmp_path / "server.log").open("w"),
         start_new_session=True)
     left: list[psutil.Process] = []
+    url = None  # until the server says where it listens
     try:
-        wait_for_server(url, token, server)
+        url = wait_for_server(Path(env["JUPYTER_RUNTIME_DIR"]), token, server)
         with chromium(tmp_path / "chromium", width=1400, height=1000) as driver:
             shown = run_all_and_save(driver, url, token, f"book/{IPYNB_CHAPTER}.ipynb",
                                      root / "book" / f"{IPYNB_CHAPTER}.ipynb")
