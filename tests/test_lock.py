@@ -124,7 +124,7 @@ def test_the_lock_holds_every_dependency_of_the_dev_extras():
 
 
 @pytest.mark.parametrize("install", [
-    (".ci/run", 'pip install --quiet --no-compile -c requirements/lock.txt -e ".[dev]"'),
+    (".ci/run", 'pip install --quiet -c requirements/lock.txt -e ".[dev]"'),
     ("binder/postBuild", '-c requirements/lock.txt -e ".[chapters,lab]"'),
     ("README.md", 'pip install -c requirements/lock.txt -e ".[dev]"'),
 ], ids=lambda install: install[0])
