@@ -14,7 +14,11 @@ alternating which goes first, and prints the fastest wall time of each and their
 The commands: ``import tensorflow`` (each kernel and pytest worker does it), and nbval on three
 short chapters in one process (``pytest -n 0``: three kernels).
 
-    python benchmarks/bytecode.py [--repeats 2]
+``--install`` instead times two ways to get the byte-code, each into a new virtual environment from
+pip's cache (as `.ci/run`'s set-up, lock included): pip compiling as it installs (what `.ci/run` does),
+and ``pip install --no-compile`` followed by ``python -m compileall -j 0`` (on every CPU).
+
+    python benchmarks/bytecode.py [--repeats 2] [--install]
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -36,6 +41,8 @@ COMMANDS = {
                                 "book/recurrent_neurons.ipynb"],
 }
 SETTINGS = ("with the install's byte-code", "from source")
+INSTALL = ["-m", "pip", "install", "--quiet", "-c", "requirements/lock.txt", "-e", ".[dev]"]
+INSTALLS = ("pip compiles", "--no-compile, then compileall -j 0")
 
 
 def installed_with_bytecode() -> bool:
@@ -53,12 +60,55 @@ def seconds(command: list[str], environ: dict[str, str]) -> float:
     return time.perf_counter() - started
 
 
+def install_seconds(folder: Path, install: str) -> float:
+    """Wall time of `.ci/run`'s install into a new virtual environment in `folder` (removed afterwards), in
+    the way `install` (one of INSTALLS) names; fails if it leaves TensorFlow without its byte-code."""
+    venv = folder / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = str(venv / "bin" / "python")
+    environ = {key: value for key, value in os.environ.items() if key != "VIRTUAL_ENV"}
+    subprocess.run([python, "-m", "pip", "install", "--quiet", "--upgrade", "pip"], env=environ, check=True)
+    started = time.perf_counter()
+    if install == INSTALLS[0]:
+        subprocess.run([python, *INSTALL], cwd=ROOT, env=environ, check=True)
+    else:
+        subprocess.run([python, *INSTALL, "--no-compile"], cwd=ROOT, env=environ, check=True)
+        purelib = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                                 env=environ, check=True, capture_output=True, text=True).stdout.strip()
+        subprocess.run([python, "-m", "compileall", "-q", "-j", "0", purelib], env=environ, check=True,
+                       stdout=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - started
+    check = "import bytecode; print(bytecode.installed_with_bytecode())"  # this file, in the new environment
+    compiled = subprocess.run([python, "-c", check], cwd=Path(__file__).parent, env=environ, check=True,
+                              capture_output=True, text=True)
+    shutil.rmtree(venv)
+    assert compiled.stdout.strip() == "True", f"{install}: TensorFlow has no byte-code"
+    return elapsed
+
+
+def compare_installs(repeats: int) -> None:
+    """Prints the fastest wall time of each way in INSTALLS over `repeats` installs, alternating."""
+    runs: dict[str, list[float]] = {install: [] for install in INSTALLS}
+    with tempfile.TemporaryDirectory(prefix="rnn-book-install-") as folder:
+        for repeat in range(repeats):
+            for install in INSTALLS[::-1] if repeat % 2 else INSTALLS:
+                runs[install].append(install_seconds(Path(folder), install))
+    fastest = {install: min(times) for install, times in runs.items()}
+    print(f"install from pip's cache, fastest of {repeats}, {len(os.sched_getaffinity(0))} CPUs")
+    for install, seconds_taken in fastest.items():
+        print(f"  {install:<34} {seconds_taken:6.1f} s   ratio {seconds_taken / fastest[INSTALLS[0]]:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=2, help="runs per command and setting (fastest kept)")
+    parser.add_argument("--install", action="store_true", help="time the two ways to install the byte-code")
     args = parser.parse_args()
     if args.repeats < 1:
         parser.error(f"argument --repeats: expected a count of at least 1, received {args.repeats}")
+    if args.install:
+        compare_installs(args.repeats)
+        return
     if not installed_with_bytecode():
         parser.error("TensorFlow was installed without byte-code (pip install --no-compile): both settings "
                      "would compile from source; reinstall without --no-compile")

@@ -99,12 +99,14 @@ assert answer == 41, "the solution before this one ran first"
 """
 
 
-def run_nbval(folder: Path, *selection: str) -> str:
-    """The verbose report of nbval on `folder`/book/chapter.ipynb with book/conftest.py (and its solutions)."""
+def run_nbval(folder: Path, *selection: str, collect_only: bool = False) -> str:
+    """The verbose report of nbval on `folder`/book/chapter.ipynb with book/conftest.py (and its solutions);
+    with `collect_only`, the items that would run (no kernel starts)."""
     environ = {**os.environ, "PYTHONPATH": str(ROOT / "tools")}  # as pytest's pythonpath (pyproject.toml)
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist", "-v", "--color=no", "--nbval",
-         "--nbval-current-env", "--rootdir", str(folder), *(selection or ["book/chapter.ipynb"])],
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist", "--color=no", "--nbval",
+         "--nbval-current-env", "--rootdir", str(folder), *(["--collect-only", "-q"] if collect_only else ["-v"]),
+         *(selection or ["book/chapter.ipynb"])],
         cwd=folder, env=environ, capture_output=True, text=True, timeout=300)
     return result.stdout
 
@@ -123,9 +125,15 @@ def test_nbval_runs_the_solutions_after_the_chapters_last_cell(tmp_path: Path) -
     assert "the solution before this one ran first" in report
     assert re.search(r"^_+ book/chapter\.ipynb::Solution ex-wrong _+$", report, re.M), report  # its failure's header
     # a run of some cells gets no solutions: they would run without the cells above them
-    chosen = run_nbval(tmp_path, "book/chapter.ipynb::Cell 0")
-    assert "1 passed" in chosen and "Solution" not in chosen, chosen
-    deselected = run_nbval(tmp_path, "book/chapter.ipynb", "--deselect", "book/chapter.ipynb::Cell 0")
-    assert "3 deselected" in deselected and "Solution" not in deselected, deselected  # (Cell 1 fails alone)
-    without = run_nbval(tmp_path, "book/chapter.ipynb", "-k", "not Solution")  # solutions can be left out
-    assert "2 passed, 2 deselected" in without, without
+    chosen = run_nbval(tmp_path, "book/chapter.ipynb::Cell 0", collect_only=True)
+    assert items(chosen) == ["Cell 0"], chosen
+    deselected = run_nbval(tmp_path, "book/chapter.ipynb", "--deselect", "book/chapter.ipynb::Cell 0",
+                           collect_only=True)
+    assert items(deselected) == ["Cell 1"] and "3 deselected" in deselected, deselected
+    without = run_nbval(tmp_path, "book/chapter.ipynb", "-k", "not Solution", collect_only=True)
+    assert items(without) == ["Cell 0", "Cell 1"], without  # solutions can be left out
+
+
+def items(report: str) -> list[str]:
+    """The names of the chapter's items that a ``--collect-only -q`` report lists."""
+    return [line.split("::", 1)[1] for line in report.splitlines() if line.startswith("book/chapter.ipynb::")]
