@@ -1,4 +1,4 @@
-"""Process start-up with the install's byte-code against compiling every module from source.
+"""Processes run with the install's byte-code against compiling the installed modules from source.
 
 `.ci/run`'s set-up lets pip byte-compile what it installs. Where ``PYTHONDONTWRITEBYTECODE=1``
 is set (as on the 2-core CI machine), Python never stores what it compiles on import, so without
@@ -7,9 +7,11 @@ compiles TensorFlow and the rest again. This runs each command below in a subpro
 alternating which goes first, and prints the fastest wall time of each and their ratio:
 
 - with the install's byte-code: ``PYTHONDONTWRITEBYTECODE=1``;
-- from source: the same, and ``PYTHONPYCACHEPREFIX`` set to an empty folder, where Python then
-  looks for byte-code instead of the ``__pycache__`` folders beside the sources (what an install
-  with ``pip install --no-compile`` leaves). Kernels started by the command inherit both.
+- from source: the same, and ``PYTHONPYCACHEPREFIX`` set to a folder where Python then looks for
+  byte-code instead of the ``__pycache__`` folders beside the sources. It holds only the standard
+  library's byte-code (compiled into it first, as the interpreter's own install has it), so the
+  installed packages compile from source, as after ``pip install --no-compile``. Kernels started
+  by the command inherit both.
 
 The commands: ``import tensorflow`` (each kernel and pytest worker does it), and nbval on three
 short chapters in one process (``pytest -n 0``: three kernels).
@@ -29,6 +31,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 from pathlib import Path
@@ -46,18 +49,29 @@ INSTALLS = ("pip compiles", "--no-compile, then compileall -j 0")
 
 
 def installed_with_bytecode() -> bool:
-    """Whether TensorFlow's own ``__init__`` has its ``.pyc`` beside it (pip compiled the install)."""
+    """Whether TensorFlow's own ``__init__`` has its ``.pyc`` in the ``__pycache__`` beside it (pip
+    compiled it, or an import wrote it)."""
     spec = importlib.util.find_spec("tensorflow")
     if spec is None or spec.origin is None:
         return False
-    return Path(importlib.util.cache_from_source(spec.origin)).is_file()
+    source = Path(spec.origin)
+    return (source.parent / "__pycache__" / f"{source.stem}.{sys.implementation.cache_tag}.pyc").is_file()
 
 
 def seconds(command: list[str], environ: dict[str, str]) -> float:
-    """Wall time of `command` run from the root in `environ`; fails if it fails."""
+    """Wall time of `command` run from the root in `environ`; raises RuntimeError, with the end of its
+    output, if it fails."""
     started = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, env=environ, check=True, capture_output=True)
+    run = subprocess.run(command, cwd=ROOT, env=environ, capture_output=True, text=True)
+    if run.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} exited with code {run.returncode}:\n"
+                           f"{(run.stdout + run.stderr)[-2000:]}")
     return time.perf_counter() - started
+
+
+def files_in(folder: str) -> set[Path]:
+    """The files under `folder`, at any depth."""
+    return {path for path in Path(folder).rglob("*") if path.is_file()}
 
 
 def install_seconds(folder: Path, install: str) -> float:
@@ -66,7 +80,7 @@ def install_seconds(folder: Path, install: str) -> float:
     venv = folder / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = str(venv / "bin" / "python")
-    environ = {key: value for key, value in os.environ.items() if key != "VIRTUAL_ENV"}
+    environ = {key: value for key, value in os.environ.items() if key not in ("VIRTUAL_ENV", "PYTHONPYCACHEPREFIX")}
     subprocess.run([python, "-m", "pip", "install", "--quiet", "--upgrade", "pip"], env=environ, check=True)
     started = time.perf_counter()
     if install == INSTALLS[0]:
@@ -82,7 +96,8 @@ def install_seconds(folder: Path, install: str) -> float:
     compiled = subprocess.run([python, "-c", check], cwd=Path(__file__).parent, env=environ, check=True,
                               capture_output=True, text=True)
     shutil.rmtree(venv)
-    assert compiled.stdout.strip() == "True", f"{install}: TensorFlow has no byte-code"
+    if compiled.stdout.strip() != "True":
+        raise RuntimeError(f"{install}: the install left TensorFlow without byte-code")
     return elapsed
 
 
@@ -112,16 +127,22 @@ def main() -> None:
     if not installed_with_bytecode():
         parser.error("TensorFlow was installed without byte-code (pip install --no-compile): both settings "
                      "would compile from source; reinstall without --no-compile")
-    with tempfile.TemporaryDirectory(prefix="rnn-book-no-bytecode-") as empty:
+    with tempfile.TemporaryDirectory(prefix="rnn-book-stdlib-bytecode-") as prefix:
+        subprocess.run([sys.executable, "-X", f"pycache_prefix={prefix}", "-m", "compileall", "-q", "-j", "0",
+                        sysconfig.get_path("stdlib")], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)  # a few of its test files fail to compile, or warn
+        stdlib = files_in(prefix)
         base = {key: value for key, value in os.environ.items() if key != "PYTHONPYCACHEPREFIX"}
         environs = {SETTINGS[0]: {**base, "PYTHONDONTWRITEBYTECODE": "1"},
-                    SETTINGS[1]: {**base, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": empty}}
+                    SETTINGS[1]: {**base, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": prefix}}
         runs: dict[tuple[str, str], list[float]] = {}
         for name, command in COMMANDS.items():
             for repeat in range(args.repeats):
                 for setting in SETTINGS[::-1] if repeat % 2 else SETTINGS:
                     runs.setdefault((name, setting), []).append(seconds(command, environs[setting]))
-        assert not any(Path(empty).iterdir()), "byte-code was written into the empty prefix"
+        if files_in(prefix) != stdlib:
+            raise RuntimeError(f"byte-code was written into {prefix} during the runs: "
+                               f"{sorted(files_in(prefix) - stdlib)[:5]}")
     print(f"fastest of {args.repeats}, {len(os.sched_getaffinity(0))} CPUs, PYTHONDONTWRITEBYTECODE=1")
     for name in COMMANDS:
         kept, source = (min(runs[name, setting]) for setting in SETTINGS)

@@ -111,6 +111,11 @@ def run_nbval(folder: Path, *selection: str, collect_only: bool = False) -> str:
     return result.stdout
 
 
+def items(report: str) -> list[str]:
+    """The names of the chapter's items that a ``--collect-only -q`` report lists."""
+    return [line.split("::", 1)[1] for line in report.splitlines() if line.startswith("book/chapter.ipynb::")]
+
+
 def test_nbval_runs_the_solutions_after_the_chapters_last_cell(tmp_path: Path) -> None:
     book = tmp_path / "book"
     book.mkdir()
@@ -132,8 +137,3 @@ def test_nbval_runs_the_solutions_after_the_chapters_last_cell(tmp_path: Path) -
     assert items(deselected) == ["Cell 1"] and "3 deselected" in deselected, deselected
     without = run_nbval(tmp_path, "book/chapter.ipynb", "-k", "not Solution", collect_only=True)
     assert items(without) == ["Cell 0", "Cell 1"], without  # solutions can be left out
-
-
-def items(report: str) -> list[str]:
-    """The names of the chapter's items that a ``--collect-only -q`` report lists."""
-    return [line.split("::", 1)[1] for line in report.splitlines() if line.startswith("book/chapter.ipynb::")]

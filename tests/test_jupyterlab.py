@@ -17,12 +17,15 @@ Skips only where Chromium is missing (a failure under ``CI``): see tests/browser
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import secrets
 import shutil
+import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -43,6 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 IPYNB_CHAPTER = "introduction"
 MD_CHAPTER = "reproducibility"
 START_TIMEOUT = 120
+START_ATTEMPTS = 2
 RUN_TIMEOUT = 600
 
 
@@ -55,22 +59,18 @@ def lab_env(home: Path) -> dict[str, str]:
             "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces")}
 
 
-def wait_for_server(runtime: Path, token: str, server: subprocess.Popen) -> str:
+def wait_for_server(runtime: Path, token: str, server: subprocess.Popen) -> str | None:
     """Waits until the server has written its info file (``jpserver-<pid>.json`` in `runtime`,
-    with the port the system gave it) and answers ``/api/status`` there; fails if it exits first.
-
-    The server chooses its port (``--port=0``): a port chosen here and passed to it could be
-    taken meanwhile by another process, such as a kernel of a parallel nbval run (a CI run
-    once read a ZeroMQ greeting there).
+    with its port) and answers ``/api/status`` there; fails after START_TIMEOUT seconds.
 
     Returns:
-        the server's URL, ``http://127.0.0.1:<port>``.
+        the server's URL, ``http://127.0.0.1:<port>``; None if the server exited first.
     """
     deadline = time.monotonic() + START_TIMEOUT
     url = None
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            pytest.fail(f"jupyter lab exited with code {server.returncode} before serving")
+            return None
         try:
             if url is None:
                 info = json.loads((runtime / f"jpserver-{server.pid}.json").read_text(encoding="utf-8"))
@@ -78,9 +78,43 @@ def wait_for_server(runtime: Path, token: str, server: subprocess.Popen) -> str:
             with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=5) as answer:
                 if answer.status == 200:
                     return url
-        except (OSError, ValueError):  # no info file yet (or half written), or not listening yet
-            time.sleep(0.5)
+        except (OSError, ValueError, http.client.HTTPException):  # no info file yet (or half written),
+            time.sleep(0.5)  # not listening yet, or another process holds the port the server lost
     pytest.fail(f"jupyter lab did not serve within {START_TIMEOUT} s (its URL: {url})")
+
+
+def start_lab(root: Path, env: dict[str, str], token: str, log: Path) -> tuple[subprocess.Popen, str]:
+    """Starts ``jupyter lab`` headless on `root`, with `env` and `token`, its messages in `log`, and waits
+    until it serves.
+
+    The server chooses its port (``--port=0``): a port chosen here was once taken, during the seconds of
+    the server's start-up, by a kernel of the parallel nbval run (the test read a ZeroMQ greeting there).
+    jupyter_server itself finds a free port and binds it a moment later; if that port is lost in between,
+    the server exits ("The port ... is already in use", in `log`) and is started once more.
+
+    Returns:
+        the server and its URL.
+    """
+    for _ in range(START_ATTEMPTS):
+        with log.open("a", encoding="utf-8") as stderr:
+            server = subprocess.Popen(
+                [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--port=0",
+                 "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0",
+                 f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+                 "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+                 "--LabApp.extension_manager=readonly",
+                 *(["--allow-root"] if os.geteuid() == 0 else [])],  # CI runs as root
+                env=env, cwd=root, stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True)
+        try:
+            url = wait_for_server(Path(env["JUPYTER_RUNTIME_DIR"]), token, server)
+        except BaseException:
+            shut_down(None, token, server)
+            raise
+        if url is not None:
+            return server, url
+        shut_down(None, token, server)
+    pytest.fail(f"jupyter lab exited before serving, {START_ATTEMPTS} times (last exit code "
+                f"{server.returncode}); its messages: {log}")
 
 
 def shut_down(url: str | None, token: str, server: subprocess.Popen) -> list[psutil.Process]:
@@ -312,19 +346,9 @@ def test_chapters_run_in_jupyterlab_as_ipynb_and_as_md(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-m", "jupytext_config", "set-default-viewer", "markdown",
                     "myst"], env=env, check=True, capture_output=True)
     token = secrets.token_hex(16)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--port=0",  # the system's choice
-         "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0",
-         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-         "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-         "--LabApp.extension_manager=readonly",
-         *(["--allow-root"] if os.geteuid() == 0 else [])],  # CI runs as root
-        env=env, cwd=root, stdout=subprocess.DEVNULL, stderr=(tmp_path / "server.log").open("w"),
-        start_new_session=True)
+    server, url = start_lab(root, env, token, tmp_path / "server.log")
     left: list[psutil.Process] = []
-    url = None  # until the server says where it listens
     try:
-        url = wait_for_server(Path(env["JUPYTER_RUNTIME_DIR"]), token, server)
         with chromium(tmp_path / "chromium", width=1400, height=1000) as driver:
             shown = run_all_and_save(driver, url, token, f"book/{IPYNB_CHAPTER}.ipynb",
                                      root / "book" / f"{IPYNB_CHAPTER}.ipynb")
@@ -342,3 +366,31 @@ def test_chapters_run_in_jupyterlab_as_ipynb_and_as_md(tmp_path: Path) -> None:
     saved_md = jupytext.read(root / "book" / f"{MD_CHAPTER}.md")
     assert [c.source for c in saved_md.cells] == [c.source for c in jupytext.reads(md_text, "md:myst").cells]
     print(f"JupyterLab test wall time: {time.monotonic() - started:.1f} s")
+
+
+def test_waiting_outlasts_a_foreign_listener_and_ends_when_the_server_exits(tmp_path: Path) -> None:
+    """A port the server lost to another process answers with something that is not HTTP (here a ZeroMQ
+    greeting): waiting goes on, and ends with None once the server has exited."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    greetings = threading.Thread(target=greet, args=(listener,), daemon=True)
+    greetings.start()
+    server = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(3)"])
+    try:
+        info = {"port": listener.getsockname()[1], "pid": server.pid}
+        (tmp_path / f"jpserver-{server.pid}.json").write_text(json.dumps(info), encoding="utf-8")
+        assert wait_for_server(tmp_path, "token", server) is None
+    finally:
+        server.kill()
+        server.wait()
+        listener.close()
+
+
+def greet(listener: socket.socket) -> None:
+    """Answers every connection to `listener` with a ZeroMQ greeting, until it is closed."""
+    while True:
+        try:
+            connection, _ = listener.accept()
+        except OSError:
+            return
+        with connection:
+            connection.sendall(b"\xff\x00\x00\x00\x00\x00\x00\x00\x01\x7f")
