@@ -9,8 +9,9 @@ alternating which goes first, and prints the fastest wall time of each and their
 - with the install's byte-code: ``PYTHONDONTWRITEBYTECODE=1``;
 - from source: the same, and ``PYTHONPYCACHEPREFIX`` set to a folder where Python then looks for
   byte-code instead of the ``__pycache__`` folders beside the sources. It holds only the standard
-  library's byte-code (compiled into it first, as the interpreter's own install has it), so the
-  installed packages compile from source, as after ``pip install --no-compile``. Kernels started
+  library's byte-code (compiled into it first, without the interpreter's own site-packages, as the
+  interpreter's install has it), so the venv's packages compile from source, as after
+  ``pip install --no-compile``. Kernels started
   by the command inherit both.
 
 The commands: ``import tensorflow`` (each kernel and pytest worker does it), and nbval on three
@@ -129,8 +130,11 @@ def main() -> None:
                      "would compile from source; reinstall without --no-compile")
     with tempfile.TemporaryDirectory(prefix="rnn-book-stdlib-bytecode-") as prefix:
         subprocess.run([sys.executable, "-X", f"pycache_prefix={prefix}", "-m", "compileall", "-q", "-j", "0",
-                        sysconfig.get_path("stdlib")], stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)  # a few of its test files fail to compile, or warn
+                        "-x", r"[/\\]site-packages[/\\]", sysconfig.get_path("stdlib")],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # a few of its tests fail to compile
+        stdlib_os = Path(prefix + os.path.dirname(os.__file__)) / f"os.{sys.implementation.cache_tag}.pyc"
+        if not stdlib_os.is_file():  # under a prefix, a module's .pyc mirrors its folder, no __pycache__
+            raise RuntimeError(f"compileall left no byte-code of the standard library in {prefix}")
         stdlib = files_in(prefix)
         base = {key: value for key, value in os.environ.items() if key != "PYTHONPYCACHEPREFIX"}
         environs = {SETTINGS[0]: {**base, "PYTHONDONTWRITEBYTECODE": "1"},

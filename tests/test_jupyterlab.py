@@ -12,7 +12,10 @@ outputs appeared in the page and that the saved notebook holds no error output. 
 and saving it writes its paired ``.ipynb`` too. Afterwards the server (with its
 kernels) and the browser are shut down, and no process of theirs may be left.
 
-Skips only where Chromium is missing (a failure under ``CI``): see tests/browser.py.
+The server chooses its port. If it exits before serving (the port it found was taken before it
+bound it), it is started once more; a second test checks that waiting outlasts a non-HTTP answer
+on such a port. The JupyterLab test skips only where Chromium is missing (a failure under ``CI``):
+see tests/browser.py.
 """
 
 from __future__ import annotations
@@ -368,11 +371,26 @@ def test_chapters_run_in_jupyterlab_as_ipynb_and_as_md(tmp_path: Path) -> None:
     print(f"JupyterLab test wall time: {time.monotonic() - started:.1f} s")
 
 
+def greet(listener: socket.socket, greeted: list[int]) -> None:
+    """Answers each connection to `listener` as a ZeroMQ socket would: it reads what the peer sent, then sends
+    its greeting (counted in `greeted`), until `listener` is shut down."""
+    while True:
+        try:
+            connection, _ = listener.accept()
+        except OSError:
+            return
+        with connection:
+            connection.recv(65536)
+            connection.sendall(b"\xff\x00\x00\x00\x00\x00\x00\x00\x01\x7f")
+            greeted.append(1)
+
+
 def test_waiting_outlasts_a_foreign_listener_and_ends_when_the_server_exits(tmp_path: Path) -> None:
     """A port the server lost to another process answers with something that is not HTTP (here a ZeroMQ
     greeting): waiting goes on, and ends with None once the server has exited."""
     listener = socket.create_server(("127.0.0.1", 0))
-    greetings = threading.Thread(target=greet, args=(listener,), daemon=True)
+    greeted: list[int] = []
+    greetings = threading.Thread(target=greet, args=(listener, greeted), daemon=True)
     greetings.start()
     server = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(3)"])
     try:
@@ -382,15 +400,8 @@ def test_waiting_outlasts_a_foreign_listener_and_ends_when_the_server_exits(tmp_
     finally:
         server.kill()
         server.wait()
+        listener.shutdown(socket.SHUT_RDWR)  # wakes the accept() (a close alone would not)
         listener.close()
-
-
-def greet(listener: socket.socket) -> None:
-    """Answers every connection to `listener` with a ZeroMQ greeting, until it is closed."""
-    while True:
-        try:
-            connection, _ = listener.accept()
-        except OSError:
-            return
-        with connection:
-            connection.sendall(b"\xff\x00\x00\x00\x00\x00\x00\x00\x01\x7f")
+        greetings.join(timeout=5)
+    assert not greetings.is_alive()
+    assert greeted, "the wait never reached the listener"
