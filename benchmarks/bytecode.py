@@ -49,6 +49,11 @@ INSTALL = ["-m", "pip", "install", "--quiet", "-c", "requirements/lock.txt", "-e
 INSTALLS = ("pip compiles", "--no-compile, then compileall -j 0")
 
 
+def in_turn(options: tuple[str, ...], repeat: int) -> tuple[str, ...]:
+    """`options` in order on even repeats, reversed on odd ones, so that none always runs first."""
+    return options[::-1] if repeat % 2 else options
+
+
 def installed_with_bytecode() -> bool:
     """Whether TensorFlow's own ``__init__`` has its ``.pyc`` in the ``__pycache__`` beside it (pip
     compiled it, or an import wrote it)."""
@@ -107,12 +112,42 @@ def compare_installs(repeats: int) -> None:
     runs: dict[str, list[float]] = {install: [] for install in INSTALLS}
     with tempfile.TemporaryDirectory(prefix="rnn-book-install-") as folder:
         for repeat in range(repeats):
-            for install in INSTALLS[::-1] if repeat % 2 else INSTALLS:
+            for install in in_turn(INSTALLS, repeat):
                 runs[install].append(install_seconds(Path(folder), install))
     fastest = {install: min(times) for install, times in runs.items()}
     print(f"install from pip's cache, fastest of {repeats}, {len(os.sched_getaffinity(0))} CPUs")
     for install, seconds_taken in fastest.items():
         print(f"  {install:<34} {seconds_taken:6.1f} s   ratio {seconds_taken / fastest[INSTALLS[0]]:.2f}")
+
+
+def compare_commands(repeats: int) -> None:
+    """Prints the fastest wall time of each of COMMANDS under each of SETTINGS over `repeats` runs,
+    alternating, and their ratio."""
+    with tempfile.TemporaryDirectory(prefix="rnn-book-stdlib-bytecode-") as prefix:
+        subprocess.run([sys.executable, "-X", f"pycache_prefix={prefix}", "-m", "compileall", "-q", "-j", "0",
+                        "-x", r"[/\\]site-packages[/\\]", sysconfig.get_path("stdlib")],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # a few of its tests fail to compile
+        stdlib_os = Path(prefix + os.path.dirname(os.__file__)) / f"os.{sys.implementation.cache_tag}.pyc"
+        if not stdlib_os.is_file():  # under a prefix, a module's .pyc mirrors its folder, no __pycache__
+            raise RuntimeError(f"compileall left no byte-code of the standard library in {prefix}")
+        stdlib = files_in(prefix)
+        base = {key: value for key, value in os.environ.items() if key != "PYTHONPYCACHEPREFIX"}
+        environs = {SETTINGS[0]: {**base, "PYTHONDONTWRITEBYTECODE": "1"},
+                    SETTINGS[1]: {**base, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": prefix}}
+        runs: dict[tuple[str, str], list[float]] = {}
+        for name, command in COMMANDS.items():
+            for repeat in range(repeats):
+                for setting in in_turn(SETTINGS, repeat):
+                    runs.setdefault((name, setting), []).append(seconds(command, environs[setting]))
+        if files_in(prefix) != stdlib:
+            raise RuntimeError(f"byte-code was written into {prefix} during the runs: "
+                               f"{sorted(files_in(prefix) - stdlib)[:5]}")
+    print(f"fastest of {repeats}, {len(os.sched_getaffinity(0))} CPUs, PYTHONDONTWRITEBYTECODE=1")
+    for name in COMMANDS:
+        kept, source = (min(runs[name, setting]) for setting in SETTINGS)
+        print(f"  {name:<26} {SETTINGS[0]}: {kept:6.1f} s   {SETTINGS[1]}: {source:6.1f} s   "
+              f"ratio {kept / source:.2f}")
+
 
 
 def main() -> None:
@@ -128,30 +163,7 @@ def main() -> None:
     if not installed_with_bytecode():
         parser.error("TensorFlow was installed without byte-code (pip install --no-compile): both settings "
                      "would compile from source; reinstall without --no-compile")
-    with tempfile.TemporaryDirectory(prefix="rnn-book-stdlib-bytecode-") as prefix:
-        subprocess.run([sys.executable, "-X", f"pycache_prefix={prefix}", "-m", "compileall", "-q", "-j", "0",
-                        "-x", r"[/\\]site-packages[/\\]", sysconfig.get_path("stdlib")],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # a few of its tests fail to compile
-        stdlib_os = Path(prefix + os.path.dirname(os.__file__)) / f"os.{sys.implementation.cache_tag}.pyc"
-        if not stdlib_os.is_file():  # under a prefix, a module's .pyc mirrors its folder, no __pycache__
-            raise RuntimeError(f"compileall left no byte-code of the standard library in {prefix}")
-        stdlib = files_in(prefix)
-        base = {key: value for key, value in os.environ.items() if key != "PYTHONPYCACHEPREFIX"}
-        environs = {SETTINGS[0]: {**base, "PYTHONDONTWRITEBYTECODE": "1"},
-                    SETTINGS[1]: {**base, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": prefix}}
-        runs: dict[tuple[str, str], list[float]] = {}
-        for name, command in COMMANDS.items():
-            for repeat in range(args.repeats):
-                for setting in SETTINGS[::-1] if repeat % 2 else SETTINGS:
-                    runs.setdefault((name, setting), []).append(seconds(command, environs[setting]))
-        if files_in(prefix) != stdlib:
-            raise RuntimeError(f"byte-code was written into {prefix} during the runs: "
-                               f"{sorted(files_in(prefix) - stdlib)[:5]}")
-    print(f"fastest of {args.repeats}, {len(os.sched_getaffinity(0))} CPUs, PYTHONDONTWRITEBYTECODE=1")
-    for name in COMMANDS:
-        kept, source = (min(runs[name, setting]) for setting in SETTINGS)
-        print(f"  {name:<26} {SETTINGS[0]}: {kept:6.1f} s   {SETTINGS[1]}: {source:6.1f} s   "
-              f"ratio {kept / source:.2f}")
+    compare_commands(args.repeats)
 
 
 if __name__ == "__main__":
