@@ -14,7 +14,8 @@ kernels) and the browser are shut down, and no process of theirs may be left.
 
 The server chooses its port. If it exits before serving (the port it found was taken before it
 bound it), it is started once more; a second test checks that waiting outlasts a non-HTTP answer
-on such a port. The JupyterLab test skips only where Chromium is missing (a failure under ``CI``):
+on such a port, and a third that a server which never serves fails the wait, naming the file of
+its messages. The JupyterLab test skips only where Chromium is missing (a failure under ``CI``):
 see tests/browser.py.
 """
 
@@ -62,14 +63,16 @@ def lab_env(home: Path) -> dict[str, str]:
             "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces")}
 
 
-def wait_for_server(runtime: Path, token: str, server: subprocess.Popen) -> str | None:
+def wait_for_server(runtime: Path, token: str, server: subprocess.Popen, log: Path,
+                    timeout: float = START_TIMEOUT) -> str | None:
     """Waits until the server has written its info file (``jpserver-<pid>.json`` in `runtime`,
-    with its port) and answers ``/api/status`` there; fails after START_TIMEOUT seconds.
+    with its port) and answers ``/api/status`` there; fails after `timeout` seconds, naming
+    `log` (the server's messages).
 
     Returns:
         the server's URL, ``http://127.0.0.1:<port>``; None if the server exited first.
     """
-    deadline = time.monotonic() + START_TIMEOUT
+    deadline = time.monotonic() + timeout
     url = None
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -83,7 +86,7 @@ def wait_for_server(runtime: Path, token: str, server: subprocess.Popen) -> str 
                     return url
         except (OSError, ValueError, http.client.HTTPException):  # no info file yet (or half written),
             time.sleep(0.5)  # not listening yet, or another process holds the port the server lost
-    pytest.fail(f"jupyter lab did not serve within {START_TIMEOUT} s (its URL: {url})")
+    pytest.fail(f"jupyter lab did not serve within {timeout} s (its URL: {url}); its messages: {log}")
 
 
 def start_lab(root: Path, env: dict[str, str], token: str, log: Path) -> tuple[subprocess.Popen, str]:
@@ -109,7 +112,7 @@ def start_lab(root: Path, env: dict[str, str], token: str, log: Path) -> tuple[s
                  *(["--allow-root"] if os.geteuid() == 0 else [])],  # CI runs as root
                 env=env, cwd=root, stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True)
         try:
-            url = wait_for_server(Path(env["JUPYTER_RUNTIME_DIR"]), token, server)
+            url = wait_for_server(Path(env["JUPYTER_RUNTIME_DIR"]), token, server, log)
         except BaseException:
             shut_down(None, token, server)
             raise
@@ -396,7 +399,7 @@ def test_waiting_outlasts_a_foreign_listener_and_ends_when_the_server_exits(tmp_
     try:
         info = {"port": listener.getsockname()[1], "pid": server.pid}
         (tmp_path / f"jpserver-{server.pid}.json").write_text(json.dumps(info), encoding="utf-8")
-        assert wait_for_server(tmp_path, "token", server) is None
+        assert wait_for_server(tmp_path, "token", server, tmp_path / "server.log") is None
     finally:
         server.kill()
         server.wait()
@@ -405,3 +408,17 @@ def test_waiting_outlasts_a_foreign_listener_and_ends_when_the_server_exits(tmp_
         greetings.join(timeout=5)
     assert not greetings.is_alive()
     assert greeted, "the wait never reached the listener"
+
+
+def test_a_server_that_never_serves_fails_the_wait_naming_its_log(tmp_path: Path) -> None:
+    """A server that neither serves nor exits (here one that never writes its info file) fails the
+    wait once its time is up, with the place of its messages."""
+    server = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        with pytest.raises(pytest.fail.Exception, match=r"did not serve within 1 s \(its URL: None\); "
+                                                        r"its messages: .*server\.log"):
+            wait_for_server(tmp_path, "token", server, tmp_path / "server.log", timeout=1)
+        assert server.poll() is None, "the stand-in server exited before the wait gave up"
+    finally:
+        server.kill()
+        server.wait()

@@ -3,12 +3,15 @@
 pyproject.toml keeps ranges (a package users install); the lock pins every package that
 ``pip install -e ".[dev]"`` brings, for the Python and platform its header names (uv's
 ``--python-version`` and ``--python-platform``). ``.ci/run``, Binder and the README install
-with ``-c requirements/lock.txt``; the weekly workflow installs without it.
+with ``-c requirements/lock.txt``; the weekly workflow installs without it. ``benchmarks/bytecode.py
+--install`` times ``.ci/run``'s install with the same command.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import shlex
 import tomllib
 from importlib import metadata
 from pathlib import Path
@@ -131,3 +134,15 @@ def test_the_lock_holds_every_dependency_of_the_dev_extras():
 def test_ci_binder_and_the_readme_install_with_the_lock(install):
     path, command = install
     assert command in (ROOT / path).read_text(encoding="utf-8"), f"{path} does not install with the lock"
+
+
+def test_the_install_benchmark_replays_cis_locked_install():
+    """benchmarks/bytecode.py --install times `.ci/run`'s install: its command must stay the same."""
+    spec = importlib.util.spec_from_file_location("bytecode", ROOT / "benchmarks" / "bytecode.py")
+    assert spec is not None and spec.loader is not None
+    bytecode = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bytecode)
+    ci = [line.split("#")[0].strip() for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()]
+    locked = [line for line in ci if line.startswith("pip install") and "requirements/lock.txt" in line]
+    assert len(locked) == 1, f".ci/run should install with the lock in one line; found {locked}"
+    assert bytecode.INSTALL == ["-m", *shlex.split(locked[0])], (bytecode.INSTALL, locked[0])
