@@ -136,13 +136,15 @@ def test_ci_binder_and_the_readme_install_with_the_lock(install):
     assert command in (ROOT / path).read_text(encoding="utf-8"), f"{path} does not install with the lock"
 
 
-def test_the_install_benchmark_replays_cis_locked_install():
+def test_the_install_benchmark_replays_cis_locked_install() -> None:
     """benchmarks/bytecode.py --install times `.ci/run`'s install: its command must stay the same."""
     spec = importlib.util.spec_from_file_location("bytecode", ROOT / "benchmarks" / "bytecode.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None and spec.loader is not None, "cannot load benchmarks/bytecode.py"
     bytecode = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bytecode)
-    ci = [line.split("#")[0].strip() for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()]
-    locked = [line for line in ci if line.startswith("pip install") and "requirements/lock.txt" in line]
-    assert len(locked) == 1, f".ci/run should install with the lock in one line; found {locked}"
-    assert bytecode.INSTALL == ["-m", *shlex.split(locked[0])], (bytecode.INSTALL, locked[0])
+    ci_lines = [line.split("#")[0].strip() for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()]
+    locked_installs = [line for line in ci_lines if line.startswith("pip install") and "requirements/lock.txt" in line]
+    assert len(locked_installs) == 1, f".ci/run should install with the lock in one line; found {locked_installs}"
+    expected = ["-m", *shlex.split(locked_installs[0])]
+    assert bytecode.INSTALL == expected, (f"benchmarks/bytecode.py's INSTALL should be {expected} (.ci/run installs "
+                                          f"with {locked_installs[0]!r}); it is {bytecode.INSTALL}")
