@@ -11,8 +11,7 @@ alternating which goes first, and prints the fastest wall time of each and their
   byte-code instead of the ``__pycache__`` folders beside the sources. It holds only the standard
   library's byte-code (compiled into it first, without the interpreter's own site-packages, as the
   interpreter's install has it), so the venv's packages compile from source, as after
-  ``pip install --no-compile``. Kernels started
-  by the command inherit both.
+  ``pip install --no-compile``. Kernels started by the command inherit both.
 
 The commands: ``import tensorflow`` (each kernel and pytest worker does it), and nbval on three
 short chapters in one process (``pytest -n 0``: three kernels).
@@ -147,7 +146,6 @@ def compare_commands(repeats: int) -> None:
         kept, source = (min(runs[name, setting]) for setting in SETTINGS)
         print(f"  {name:<26} {SETTINGS[0]}: {kept:6.1f} s   {SETTINGS[1]}: {source:6.1f} s   "
               f"ratio {kept / source:.2f}")
-
 
 
 def main() -> None:
